@@ -1,0 +1,38 @@
+"""The Jinja2 environment for pages: our templates first, then the NHS.UK frontend macros."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from core import presenters
+
+
+def _url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options) -> Environment:
+    options["loader"] = ChoiceLoader(
+        [
+            FileSystemLoader([str(d) for d in settings.TEMPLATES[0]["DIRS"]]),
+            PackageLoader("nhsuk_frontend_jinja"),
+        ]
+    )
+    options["undefined"] = ChainableUndefined
+    options["autoescape"] = True
+    options.setdefault("extensions", [])
+    env = Environment(**options)  # noqa: S701 - autoescape is on, set just above
+    env.globals.update(
+        {
+            "static": static,
+            "url": _url,
+            "get_messages": get_messages,
+            "service_name": settings.SERVICE_NAME,
+        }
+    )
+    env.filters.update(presenters.FILTERS)
+    return env

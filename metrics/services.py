@@ -1,0 +1,211 @@
+"""Running imports. The ``ingest`` command, the Celery task and the upload page all come
+through here, so a file is loaded the same way whichever door it came in by."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from metrics.models import BatchStatus, ImportBatch
+from metrics.sources import get_source
+from metrics.sources.base import Parsed, ProblemLog, Source, WriteContext, Written, WrongKindOfFile
+
+logger = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+
+
+def _store_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _safe_name(name: str) -> str:
+    return Path(name).name.replace("\x00", "") or "upload"
+
+
+def import_batch_create_from_path(
+    *, source: str, path: Path, user: User | None = None
+) -> ImportBatch:
+    """Keep a copy of the file and record a queued batch for it."""
+    get_source(source)
+    target = _store_dir() / _safe_name(path.name)
+    shutil.copyfile(path, target)
+    return _batch_for(source=source, stored=target, name=path.name, user=user)
+
+
+def import_batch_create_from_upload(
+    *, source: str, upload: UploadedFile, user: User | None
+) -> ImportBatch:
+    """Stream an uploaded file to disk and record a queued batch for it."""
+    get_source(source)
+    target = _store_dir() / _safe_name(upload.name or "upload")
+    with open(target, "wb") as handle:
+        for chunk in upload.chunks(CHUNK):
+            handle.write(chunk)
+    return _batch_for(source=source, stored=target, name=upload.name or target.name, user=user)
+
+
+def _batch_for(*, source: str, stored: Path, name: str, user: User | None) -> ImportBatch:
+    return ImportBatch.objects.create(
+        source=source,
+        file_name=_safe_name(name),
+        file_path=str(stored),
+        checksum=_checksum(stored),
+        file_size=stored.stat().st_size,
+        created_by=user if user and user.is_authenticated else None,
+    )
+
+
+def import_batch_enqueue(*, batch: ImportBatch) -> None:
+    """Queue the import once the batch row is committed, so the worker can find it."""
+    from metrics.tasks import import_batch_run_task
+
+    transaction.on_commit(lambda: import_batch_run_task.delay(batch.pk))
+
+
+def import_batch_run(*, batch_id: int) -> ImportBatch:
+    """Validate the whole file, then write it all in one transaction, or write nothing.
+
+    Safe to run twice: a finished batch is left as it is.
+    """
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.is_finished:
+        return batch
+    _mark_running(batch)
+    source = get_source(batch.source)
+    try:
+        parsed, problems = _parse(source, batch)
+        if problems:
+            return _fail(batch, problems, parsed)
+        written = _write(source, parsed, batch)
+    except WrongKindOfFile as refusal:
+        return _refuse(batch, source, str(refusal))
+    except Exception as error:  # recorded for the user, then re-raised for the logs
+        _crash(batch, error)
+        raise
+    return _succeed(batch, parsed, written)
+
+
+def _mark_running(batch: ImportBatch) -> None:
+    batch.status, batch.started_at, batch.progress = BatchStatus.RUNNING, timezone.now(), 1
+    batch.save(update_fields=["status", "started_at", "progress"])
+
+
+def _progress_saver(batch: ImportBatch):
+    def save(percent: int) -> None:
+        percent = max(1, min(int(percent), 95))
+        if percent > batch.progress:
+            batch.progress = percent
+            ImportBatch.objects.filter(pk=batch.pk).update(progress=percent)
+
+    return save
+
+
+def _parse(source: Source, batch: ImportBatch) -> tuple[Parsed, ProblemLog]:
+    problems = ProblemLog()
+    path = Path(batch.file_path)
+    if not path.exists():
+        raise WrongKindOfFile("The stored file is missing; upload it again.")
+    parsed = source.parse(path, problems, _progress_saver(batch))
+    return parsed, problems
+
+
+def _write(source: Source, parsed: Parsed, batch: ImportBatch) -> Written:
+    as_of = timezone.localdate(batch.created_at)
+    with transaction.atomic():
+        written = source.write(parsed, WriteContext(batch_id=batch.pk, as_of=as_of))
+        _after_write(batch, parsed)
+    return written
+
+
+def _after_write(batch: ImportBatch, parsed: Parsed) -> None:
+    """What an import triggers once its rows are in (recomputation hooks go here)."""
+    batch.period_start, batch.period_end = parsed.period_start, parsed.period_end
+
+
+def _finish(batch: ImportBatch, status: str, outcome: str, parsed: Parsed | None) -> ImportBatch:
+    batch.status, batch.outcome = status, outcome
+    batch.finished_at, batch.progress = timezone.now(), 100
+    if parsed is not None:
+        batch.rows_read, batch.rows_skipped = parsed.rows_read, parsed.rows_skipped
+        batch.notes = parsed.notes[:200]
+        batch.period_start, batch.period_end = parsed.period_start, parsed.period_end
+    batch.save()
+    return batch
+
+
+def _fail(batch: ImportBatch, problems: ProblemLog, parsed: Parsed) -> ImportBatch:
+    batch.errors = [p.as_dict() for p in problems.kept]
+    batch.error_count = problems.count
+    batch.rows_rejected, batch.rows_loaded = problems.rows_rejected, 0
+    rows = "row" if problems.rows_rejected == 1 else "rows"
+    outcome = (
+        f"Nothing was loaded: {problems.count} problem(s) in {problems.rows_rejected} {rows}. "
+        "Correct the file and load it again."
+    )
+    return _finish(batch, BatchStatus.FAILED, outcome, parsed)
+
+
+def _refuse(batch: ImportBatch, source: Source, reason: str) -> ImportBatch:
+    message = f"This file was not loaded. {reason}"
+    batch.errors = [{"row": None, "column": None, "message": reason}]
+    batch.error_count = 1
+    outcome = f"{message} The {source.code} source expects {source.expects}."
+    return _finish(batch, BatchStatus.FAILED, outcome, None)
+
+
+def _crash(batch: ImportBatch, error: Exception) -> None:
+    logger.exception("Import batch %s failed", batch.pk)
+    batch.errors = [{"row": None, "column": None, "message": f"Unexpected error: {error}"}]
+    batch.error_count = 1
+    outcome = "Nothing was loaded: the import stopped on an unexpected error. It has been logged."
+    _finish(batch, BatchStatus.FAILED, outcome, None)
+
+
+def _succeed(batch: ImportBatch, parsed: Parsed, written: Written) -> ImportBatch:
+    batch.rows_loaded, batch.rows_rejected = written.loaded, 0
+    if not written.changed_anything:
+        batch.duplicate_of = _same_file_before(batch)
+        outcome = f"Nothing changed: all {written.loaded} rows matched what was already loaded."
+        return _finish(batch, BatchStatus.UNCHANGED, outcome, parsed)
+    outcome = (
+        f"Loaded {written.loaded} rows: {written.created} records added, "
+        f"{written.updated} changed, {written.unchanged} already up to date."
+    )
+    return _finish(batch, BatchStatus.SUCCEEDED, outcome, parsed)
+
+
+def _same_file_before(batch: ImportBatch) -> ImportBatch | None:
+    earlier = ImportBatch.objects.filter(
+        source=batch.source, checksum=batch.checksum, status=BatchStatus.SUCCEEDED
+    ).exclude(pk=batch.pk)
+    return earlier.order_by("-created_at").first()
+
+
+def import_file(
+    *, source: str, path: Path, user: User | None = None, run_now: bool = True
+) -> ImportBatch:
+    """Record a batch for a file and either run it here and now or queue it."""
+    batch = import_batch_create_from_path(source=source, path=path, user=user)
+    if run_now:
+        return import_batch_run(batch_id=batch.pk)
+    import_batch_enqueue(batch=batch)
+    return batch

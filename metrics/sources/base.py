@@ -1,0 +1,141 @@
+"""What every data source provides, and the shapes that pass between the import steps.
+
+An import runs read -> normalise -> validate over the whole file first (``Source.parse``),
+collecting every problem with its row and column; only a clean file reaches
+``Source.write``, which runs inside one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+MAX_PROBLEMS_KEPT = 500
+
+
+class WrongKindOfFile(Exception):  # noqa: N818 - reads as a sentence where raised
+    """The file is not what this source reads. The message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"Row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ProblemLog:
+    """Every problem is counted; the first few hundred are kept to show people."""
+
+    kept: list[Problem] = field(default_factory=list)
+    count: int = 0
+    rows: set[int] = field(default_factory=set)
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.count += 1
+        if row is not None:
+            self.rows.add(row)
+        if len(self.kept) < MAX_PROBLEMS_KEPT:
+            self.kept.append(Problem(row, column, message))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rows) or (1 if self.count else 0)
+
+
+@dataclass
+class Parsed:
+    """A whole file read, normalised and validated, ready to write."""
+
+    records: list[Any] = field(default_factory=list)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def cover(self, month: dt.date) -> None:
+        """Widen the period the file covers to include ``month``."""
+        if self.period_start is None or month < self.period_start:
+            self.period_start = month
+        if self.period_end is None or month > self.period_end:
+            self.period_end = month
+
+
+@dataclass
+class Written:
+    """What a write changed, in records; ``rows`` is the file rows behind them when a row
+    writes to several tables."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int | None = None
+
+    @property
+    def loaded(self) -> int:
+        if self.rows is not None:
+            return self.rows
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def __iadd__(self, other: Written) -> Written:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+Progress = Callable[[int], None]
+
+
+def no_progress(_: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    batch_id: int
+    as_of: dt.date
+
+
+class Source:
+    """A data source: registered once, with what it is and how to read it."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    publisher: ClassVar[str]
+    cadence: ClassVar[str]
+    expects: ClassVar[str]
+    file_patterns: ClassVar[tuple[str, ...]] = ()
+
+    def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
+        """Read the whole file; raise WrongKindOfFile if it is not this source's."""
+        raise NotImplementedError
+
+    def write(self, parsed: Parsed, context: WriteContext) -> Written:
+        """Write a clean file's records. Runs inside one transaction."""
+        raise NotImplementedError

@@ -1,0 +1,140 @@
+"""GPAD ``Mapping.csv``: practice -> PCN -> sub-ICB -> ICB -> region, with names.
+
+Published with every "Appointments in General Practice" zip; a complete hierarchy on its
+own. It carries no dates, so its links are observed as at the day of the import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.sources import register
+from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
+from metrics.sources.readers import (
+    ICB_CODE,
+    PCN_CODE,
+    PRACTICE_CODE,
+    REGION_CODE,
+    SUB_ICB_CODE,
+    check_code,
+    clean_text,
+    headed_rows,
+    is_sentinel,
+    ods_code,
+)
+from practices.models import OrgKind, Relation
+from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "GP_CODE": ("PRACTICE_CODE",),
+    "GP_NAME": ("PRACTICE_NAME",),
+    "SUPPLIER": (),
+    "PCN_CODE": (),
+    "PCN_NAME": (),
+    "SUB_ICB_LOCATION_CODE": ("CCG_CODE", "SUB_ICB_CODE"),
+    "SUB_ICB_LOCATION_NAME": ("CCG_NAME", "SUB_ICB_NAME"),
+    "ICB_CODE": ("STP_CODE",),
+    "ICB_NAME": ("STP_NAME",),
+    "REGION_CODE": ("COMM_REGION_CODE",),
+    "REGION_NAME": ("COMM_REGION_NAME",),
+}
+REQUIRED = tuple(ALIASES)
+LEVELS = (
+    # (kind, code column, name column, code pattern, what)
+    (OrgKind.PRACTICE, "GP_CODE", "GP_NAME", PRACTICE_CODE, "practice"),
+    (OrgKind.PCN, "PCN_CODE", "PCN_NAME", PCN_CODE, "PCN"),
+    (OrgKind.SUB_ICB, "SUB_ICB_LOCATION_CODE", "SUB_ICB_LOCATION_NAME", SUB_ICB_CODE, "sub-ICB"),
+    (OrgKind.ICB, "ICB_CODE", "ICB_NAME", ICB_CODE, "ICB"),
+    (OrgKind.REGION, "REGION_CODE", "REGION_NAME", REGION_CODE, "region"),
+)
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    row: int
+    codes: dict[str, str | None]
+    names: dict[str, str]
+
+
+def display_name(name: str) -> str:
+    """Published names are upper case; keep "NHS", "ICB", "PCN" and codes as they are."""
+    words = clean_text(name).split(" ")
+    return " ".join(w if _keep_case(w) else w.capitalize() for w in words)
+
+
+def _keep_case(word: str) -> bool:
+    return bool(re.fullmatch(r"(NHS|ICB|PCN|GP|UK|[A-Z]?\d[\dA-Z]*|-|&)", word))
+
+
+@register
+class GpadMappingSource(Source):
+    code = "gpad-mapping"
+    title = "GPAD practice mapping (Mapping.csv)"
+    publisher = "NHS England, Appointments in General Practice"
+    cadence = "Monthly, inside each GPAD zip"
+    expects = (
+        "GPAD Mapping.csv: a CSV with the columns GP_CODE, GP_NAME, PCN_CODE, PCN_NAME, "
+        "SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_NAME, ICB_CODE, ICB_NAME, REGION_CODE, "
+        "REGION_NAME"
+    )
+    file_patterns = ("Mapping.csv",)
+
+    def parse(self, path: Path, problems: ProblemLog, progress: Progress) -> Parsed:
+        header, rows = headed_rows(path, ALIASES, REQUIRED, self.expects)
+        parsed = Parsed()
+        for number, fields in rows:
+            parsed.rows_read += 1
+            record = self._row(number, {f: header.get(fields, f) for f in REQUIRED}, problems)
+            if record is not None:
+                parsed.records.append(record)
+        return parsed
+
+    def _row(self, number: int, values: dict[str, str], problems: ProblemLog) -> MappingRow | None:
+        before = problems.count
+        codes: dict[str, str | None] = {}
+        names: dict[str, str] = {}
+        for kind, code_col, name_col, pattern, what in LEVELS:
+            raw = ods_code(values[code_col])
+            if kind == OrgKind.PCN and is_sentinel(raw):
+                codes[kind] = None  # the practice is in no PCN
+                continue
+            codes[kind] = check_code(raw, pattern, what, number, code_col, problems)
+            names[kind] = display_name(values[name_col])
+        if problems.count > before:
+            return None
+        return MappingRow(row=number, codes=codes, names=names)
+
+    def write(self, parsed: Parsed, context: WriteContext) -> Written:
+        result = Written(rows=len(parsed.records))
+        for kind, *_ in LEVELS:
+            records = [
+                OrgRecord(code=r.codes[kind], name=r.names[kind] or None, row=r.row)
+                for r in parsed.records
+                if r.codes[kind]
+            ]
+            result += organisations_upsert(kind=kind, records=records, context=context)
+        for relation, child, parent in _RELATIONS:
+            links = _links(parsed.records, child, parent)
+            result += memberships_observe(relation=relation, links=links, context=context)
+        return result
+
+
+_RELATIONS = (
+    (Relation.PRACTICE_PCN, OrgKind.PRACTICE, OrgKind.PCN),
+    (Relation.PRACTICE_SUB_ICB, OrgKind.PRACTICE, OrgKind.SUB_ICB),
+    (Relation.PCN_SUB_ICB, OrgKind.PCN, OrgKind.SUB_ICB),
+    (Relation.SUB_ICB_ICB, OrgKind.SUB_ICB, OrgKind.ICB),
+    (Relation.ICB_REGION, OrgKind.ICB, OrgKind.REGION),
+)
+
+
+def _links(records: list[MappingRow], child: str, parent: str) -> list[ObservedLink]:
+    """One link per child (the last row wins), skipping children the row does not name."""
+    links: dict[str, ObservedLink] = {}
+    for record in records:
+        child_code = record.codes[child]
+        if child_code:
+            links[child_code] = ObservedLink(child_code, record.codes[parent], record.row)
+    return list(links.values())

@@ -1,0 +1,216 @@
+"""Reading published files as they really are: BOMs, CRLF, renamed columns, odd spacing.
+
+Row numbers are the ones a person sees when they open the file in a spreadsheet: the
+first line of the file is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.sources.base import ProblemLog, WrongKindOfFile
+
+_SPACES = re.compile(r"\s+")
+SENTINEL_CODES = {"UNASSIGNED", "UNMAPPED", "NULL", "UNALLOCATED", "UNKNOWN", ""}
+
+PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
+PCN_CODE = re.compile(r"^U\d{5}$")
+SUB_ICB_CODE = re.compile(r"^[0-9A-Z]{3}$")
+ICB_CODE = re.compile(r"^Q[0-9A-Z]{2}$")
+REGION_CODE = re.compile(r"^Y\d{2}$")
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
+    )
+}
+
+
+def clean_text(value: str | None) -> str:
+    """Trim and collapse runs of white space (real files have 'Same  Day')."""
+    return _SPACES.sub(" ", value or "").strip()
+
+
+def label_key(value: str | None) -> str:
+    """A category label reduced for comparison: spaces collapsed, case folded."""
+    return clean_text(value).casefold()
+
+
+def ods_code(value: str | None) -> str:
+    return clean_text(value).upper()
+
+
+def is_sentinel(code: str) -> bool:
+    return code.upper() in SENTINEL_CODES
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """Dates as published: 20240401, 01APR2024, 01-Apr-24, 2024-04-01, 01/04/2024.
+
+    Returns None for a blank; raises ValueError for anything else it cannot read.
+    """
+    text = clean_text(value).upper()
+    if not text:
+        return None
+    for parse in (_iso, _compact, _ods_month_name, _dashed_month_name, _slashed):
+        day = parse(text)
+        if day is not None:
+            return day
+    raise ValueError(f"'{clean_text(value)}' is not a date")
+
+
+def _iso(text: str) -> dt.date | None:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?", text)
+    return dt.date(*map(int, match.groups())) if match else None
+
+
+def _compact(text: str) -> dt.date | None:
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    return dt.date(*map(int, match.groups())) if match else None
+
+
+def _ods_month_name(text: str) -> dt.date | None:
+    match = re.fullmatch(r"(\d{2})([A-Z]{3})(\d{4})", text)
+    if not match or match.group(2) not in _MONTHS:
+        return None
+    return dt.date(int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1)))
+
+
+def _dashed_month_name(text: str) -> dt.date | None:
+    match = re.fullmatch(r"(\d{1,2})-([A-Z]{3})-(\d{2}|\d{4})", text)
+    if not match or match.group(2) not in _MONTHS:
+        return None
+    year = int(match.group(3))
+    year = year + 2000 if year < 100 else year
+    return dt.date(year, _MONTHS[match.group(2)], int(match.group(1)))
+
+
+def _slashed(text: str) -> dt.date | None:
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if not match:
+        return None
+    day, month, year = map(int, match.groups())
+    return dt.date(year, month, day)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def raw_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number, fields) for every non-blank line; BOM and CRLF handled."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for number, fields in enumerate(csv.reader(handle), start=1):
+            if any(f.strip() for f in fields):
+                yield number, fields
+
+
+def first_row(path: Path) -> list[str]:
+    try:
+        for _, fields in raw_rows(path):
+            return fields
+    except UnicodeDecodeError:
+        raise WrongKindOfFile("The file is not a text (CSV) file.") from None
+    except csv.Error as error:
+        raise WrongKindOfFile(f"The file could not be read as CSV: {error}.") from None
+    raise WrongKindOfFile("The file is empty.")
+
+
+@dataclass(frozen=True)
+class Header:
+    """Which column holds which field, found by header name through an alias table."""
+
+    positions: Mapping[str, int]
+    names: Mapping[str, str]
+
+    def get(self, fields: list[str], field: str) -> str:
+        position = self.positions.get(field)
+        if position is None or position >= len(fields):
+            return ""
+        return fields[position]
+
+
+def header_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", label_key(name)).strip("_")
+
+
+def match_header(
+    fields: list[str], aliases: Mapping[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[Header, list[str]]:
+    """Map canonical field names to positions. Returns the header and the missing fields."""
+    seen = {header_key(name): i for i, name in enumerate(fields)}
+    positions: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for field, options in aliases.items():
+        for option in (field, *options):
+            if header_key(option) in seen:
+                positions[field] = seen[header_key(option)]
+                names[field] = clean_text(fields[positions[field]])
+                break
+    missing = [field for field in required if field not in positions]
+    return Header(positions, names), missing
+
+
+def headed_rows(
+    path: Path,
+    aliases: Mapping[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    expects: str,
+) -> tuple[Header, Iterator[tuple[int, list[str]]]]:
+    """The header of a CSV with a header row, and an iterator over its data rows.
+
+    Refuses the file, saying what was expected, when required columns are missing.
+    """
+    fields = first_row(path)
+    header, missing = match_header(fields, aliases, required)
+    if missing:
+        names = ", ".join(missing)
+        raise WrongKindOfFile(f"This file has no {names} column. Expected {expects}.")
+    rows = raw_rows(path)
+    next(rows)
+    return header, rows
+
+
+def parse_count(
+    value: str, row: int, column: str, problems: ProblemLog, *, blank_ok: bool = False
+) -> int | None:
+    """A whole number of people or appointments, or a problem logged against the row."""
+    text = clean_text(value).replace(",", "")
+    if not text:
+        if not blank_ok:
+            problems.add(row, column, "is blank; a whole number is needed")
+        return None
+    if not re.fullmatch(r"\d+(\.0+)?", text):
+        problems.add(row, column, f"'{clean_text(value)}' is not a whole number of zero or more")
+        return None
+    return int(float(text))
+
+
+def parse_date_logged(
+    value: str, row: int, column: str, problems: ProblemLog, *, blank_ok: bool = True
+) -> dt.date | None:
+    try:
+        day = parse_date(value)
+    except ValueError as error:
+        problems.add(row, column, f"{error}; dates look like 20240401 or 01/04/2024")
+        return None
+    if day is None and not blank_ok:
+        problems.add(row, column, "is blank; a date is needed")
+    return day
+
+
+def check_code(
+    value: str, pattern: re.Pattern[str], what: str, row: int, column: str, problems: ProblemLog
+) -> str | None:
+    code = ods_code(value)
+    if not pattern.fullmatch(code):
+        shown = clean_text(value) or "(blank)"
+        problems.add(row, column, f"'{shown}' is not a {what} ODS code")
+        return None
+    return code

@@ -1,0 +1,173 @@
+"""Reads of the organisation register. Every roll-up goes through ``members_as_at``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from practices.models import ListSize, Membership, Organisation, OrgKind
+
+MAX_DEPTH = 5  # region > ICB > sub-ICB > PCN > practice
+
+
+def _links(day: dt.date | None) -> QuerySet[Membership]:
+    links = Membership.objects.all()
+    return links.in_force_on(day) if day is not None else links
+
+
+def _walk(start_ids: Iterable[int], day: dt.date | None, *, down: bool) -> dict[int, str]:
+    """Organisations reachable from start_ids, one query per level, with their kinds."""
+    near, far = ("parent_id", "child") if down else ("child_id", "parent")
+    found: dict[int, str] = {}
+    frontier = set(start_ids)
+    for _ in range(MAX_DEPTH):
+        if not frontier:
+            break
+        rows = _links(day).filter(**{f"{near}__in": frontier})
+        rows = rows.values_list(f"{far}_id", f"{far}__kind")
+        frontier = {pk for pk, kind in rows if pk not in found}
+        found.update({pk: kind for pk, kind in rows})
+    return found
+
+
+def descendant_ids(
+    org_ids: Iterable[int], day: dt.date | None = None, kind: str | None = None
+) -> frozenset[int]:
+    """Everything below the given organisations (ever, or in force on ``day``)."""
+    found = _walk(org_ids, day, down=True)
+    return frozenset(pk for pk, k in found.items() if kind is None or k == kind)
+
+
+def ancestor_ids(
+    org_ids: Iterable[int], kind: str | None = None, day: dt.date | None = None
+) -> frozenset[int]:
+    """Everything above the given organisations (ever, or in force on ``day``)."""
+    found = _walk(org_ids, day, down=False)
+    return frozenset(pk for pk, k in found.items() if kind is None or k == kind)
+
+
+def members_as_at(org: Organisation, day: dt.date, kind: str) -> QuerySet[Organisation]:
+    """Members of ``org`` of the given kind, by the memberships in force on ``day``.
+
+    A practice is a member of its PCN, its sub-ICB location, that location's ICB and region.
+    This is the one definition of membership that every roll-up uses.
+    """
+    if org.kind == kind:
+        return Organisation.objects.filter(pk=org.pk)
+    return Organisation.objects.filter(pk__in=descendant_ids([org.pk], day, kind))
+
+
+def parent_as_at(org: Organisation, kind: str, day: dt.date) -> Organisation | None:
+    """The organisation of ``kind`` that ``org`` belonged to on ``day``, if any."""
+    ids = ancestor_ids([org.pk], kind, day)
+    return Organisation.objects.filter(pk__in=ids).order_by("code").first()
+
+
+def children_map(root_ids: Iterable[int], day: dt.date) -> dict[int, set[int]]:
+    """parent id -> child ids, for every membership in force on ``day`` under the roots."""
+    below = descendant_ids(root_ids, day) | frozenset(root_ids)
+    children: dict[int, set[int]] = defaultdict(set)
+    links = _links(day).filter(parent_id__in=below).values_list("parent_id", "child_id")
+    for parent_id, child_id in links:
+        children[parent_id].add(child_id)
+    return children
+
+
+def latest_list_sizes(practice_ids: Iterable[int], on_or_before: dt.date) -> dict[int, ListSize]:
+    """Each practice's latest list size at or before a date, in one query."""
+    latest_month = (
+        ListSize.objects.filter(
+            practice_id=OuterRef("practice_id"),
+            month__lte=on_or_before,
+            all_patients__isnull=False,
+        )
+        .order_by("-month")
+        .values("month")[:1]
+    )
+    rows = ListSize.objects.filter(practice_id__in=list(practice_ids)).filter(
+        month=Subquery(latest_month)
+    )
+    return {row.practice_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class OrgSummary:
+    org: Organisation
+    practices: int
+    patients: int
+
+
+def member_summaries(parent: Organisation, child_kind: str, day: dt.date) -> list[OrgSummary]:
+    """For each member of ``parent`` of ``child_kind``: its open practices and patients.
+
+    Used by the home page and the organisation browser; a fixed number of queries.
+    """
+    tree = children_map([parent.pk], day)
+    children = Organisation.objects.filter(
+        pk__in=descendant_ids([parent.pk], day, child_kind)
+    ).order_by("name")
+    practice_sets = {child.pk: _practices_under(child.pk, tree) for child in children}
+    all_practices = set().union(*practice_sets.values()) if practice_sets else set()
+    open_ids = set(
+        Organisation.objects.filter(pk__in=all_practices).open_on(day).values_list("pk", flat=True)
+    )
+    sizes = latest_list_sizes(open_ids, day)
+    return [_summary(child, practice_sets[child.pk] & open_ids, sizes) for child in children]
+
+
+def _practices_under(org_id: int, tree: dict[int, set[int]]) -> set[int]:
+    found: set[int] = set()
+    frontier = {org_id}
+    while frontier:
+        next_frontier: set[int] = set()
+        for pk in frontier:
+            next_frontier |= tree.get(pk, set())
+        found |= next_frontier
+        frontier = next_frontier
+    return found
+
+
+def _summary(child: Organisation, practice_ids: set[int], sizes: dict[int, ListSize]) -> OrgSummary:
+    if child.kind == OrgKind.PRACTICE:
+        practice_ids = {child.pk}
+    patients = sum(sizes[pk].all_patients or 0 for pk in practice_ids if pk in sizes)
+    return OrgSummary(org=child, practices=len(practice_ids), patients=patients)
+
+
+def membership_history(org: Organisation) -> QuerySet[Membership]:
+    """Every link up from ``org``, oldest first, with the parents joined."""
+    return (
+        Membership.objects.filter(child=org)
+        .select_related("parent", "source_batch")
+        .order_by("relation", "start_date")
+    )
+
+
+def members_history(org: Organisation) -> QuerySet[Membership]:
+    """Every link down to ``org`` (for example the practices a PCN has had)."""
+    return (
+        Membership.objects.filter(parent=org)
+        .select_related("child")
+        .order_by("-end_date", "child__name")
+    )
+
+
+def list_size_trend(practice_ids: Iterable[int]) -> list[tuple[dt.date, int, int | None]]:
+    """(month, all patients, patients 13+) summed over the practices, oldest first."""
+    from django.db.models import Sum
+
+    rows = (
+        ListSize.objects.filter(practice_id__in=list(practice_ids))
+        .values("month")
+        .annotate(all_patients=Sum("all_patients"), over_13=Sum("patients_13_plus"))
+        .order_by("month")
+    )
+    return [(r["month"], r["all_patients"] or 0, r["over_13"]) for r in rows]
+
+
+def icbs_for(org_ids: Iterable[int]) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=list(org_ids), kind=OrgKind.ICB).order_by("name")
