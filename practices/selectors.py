@@ -28,9 +28,9 @@ def _walk(start_ids: Iterable[int], day: dt.date | None, *, down: bool) -> dict[
         if not frontier:
             break
         rows = _links(day).filter(**{f"{near}__in": frontier})
-        rows = rows.values_list(f"{far}_id", f"{far}__kind")
-        frontier = {pk for pk, kind in rows if pk not in found}
-        found.update({pk: kind for pk, kind in rows})
+        rows = list(rows.values_list(f"{far}_id", f"{far}__kind"))
+        frontier = {pk for pk, _ in rows if pk not in found}
+        found.update(rows)
     return found
 
 
