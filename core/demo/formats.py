@@ -1,0 +1,205 @@
+"""Writers for the published file layouts the importers read.
+
+ODS reports are headerless with every field quoted; GPAD's ``Mapping.csv`` carries a UTF-8 BOM; the
+list-size files have a header row. Every file ends its lines with CRLF.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+from core.demo.populations import AGE_LABELS, age_sex_counts, is_open_on, list_size
+from core.demo.structure import (
+    ICB_CODE,
+    ICB_NAME,
+    ICB_START,
+    ONS_SUB_ICB_CODE,
+    REGION_CODE,
+    REGION_NAME,
+    SUB_ICB_CODE,
+    SUB_ICB_NAME,
+    DemoMembership,
+    DemoPcn,
+    DemoPractice,
+    DemoSite,
+    DemoStructure,
+)
+
+LIST_SIZE_PUBLICATION = "Patients Registered at a GP Practice"
+UNALLOCATED = "Unallocated"
+_COUNTY = "SOMERSET"
+_GP_ROLES = "RO76|RO177"
+_GP_LEGACY_SETTING = "4"
+_MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+def _ymd(day: date | None) -> str:
+    return day.strftime("%Y%m%d") if day else ""
+
+
+def _write_csv(
+    path: Path,
+    rows: Iterable[Sequence[object]],
+    *,
+    header: Sequence[str] = (),
+    quote_all: bool = False,
+    bom: bool = False,
+) -> Path:
+    """ODS files quote every field; all files end lines with CRLF, as published."""
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle, quoting=quoting, lineterminator="\r\n")
+        if header:
+            writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _epraccur_row(org: DemoPractice | DemoSite, *, legacy: bool) -> list[str]:
+    """27 columns. The legacy layout differs in status (A/C), column 24 and column 26."""
+    line1, line2, line3 = org.address
+    return [
+        org.code, org.name, REGION_CODE, ICB_CODE, line1, line2, line3, org.town, _COUNTY,
+        org.postcode, _ymd(org.opened_on), _ymd(org.closed_on), _status(org, legacy=legacy), "B",
+        SUB_ICB_CODE, _ymd(max(org.opened_on, ICB_START)), "", org.phone, "", "", "", "0", "",
+        SUB_ICB_CODE if legacy else "", "", _setting(org, legacy=legacy), "",
+    ]  # fmt: skip
+
+
+def _status(org: DemoPractice | DemoSite, *, legacy: bool) -> str:
+    if org.closed_on is None:
+        return "A" if legacy else "ACTIVE"
+    return "C" if legacy else "INACTIVE"
+
+
+def _setting(org: DemoPractice | DemoSite, *, legacy: bool) -> str:
+    if isinstance(org, DemoSite):
+        return org.legacy_setting if legacy else f"{org.role_code}|RO177"
+    return _GP_LEGACY_SETTING if legacy else _GP_ROLES
+
+
+def epraccur_write(path: Path, structure: DemoStructure, *, legacy: bool) -> Path:
+    orgs = sorted((*structure.all_practices, *structure.sites), key=lambda org: org.code)
+    rows = (_epraccur_row(org, legacy=legacy) for org in orgs)
+    return _write_csv(path, rows, quote_all=True)
+
+
+def _current_members(structure: DemoStructure, pcn: DemoPcn) -> list[DemoPractice]:
+    return [p for p in structure.practices if p.pcn_code == pcn.code]
+
+
+def _epcn_row(pcn: DemoPcn, lead: DemoPractice) -> list[str]:
+    """The PCN's address is its lead practice's (the lowest code among current members)."""
+    line1, line2, line3 = lead.address
+    return [
+        pcn.code, pcn.name, SUB_ICB_CODE, SUB_ICB_NAME.upper(), _ymd(pcn.opened_on), "",
+        line1, line2, line3, "", lead.town, lead.postcode,
+    ]  # fmt: skip
+
+
+def epcn_write(path: Path, structure: DemoStructure) -> Path:
+    rows = (_epcn_row(pcn, _current_members(structure, pcn)[0]) for pcn in structure.pcns)
+    return _write_csv(path, rows, quote_all=True)
+
+
+def _partner_row(link: DemoMembership, practice: DemoPractice, pcn: DemoPcn) -> list[str]:
+    sub_icb_name = SUB_ICB_NAME.upper()
+    return [
+        practice.code, practice.name, SUB_ICB_CODE, sub_icb_name, pcn.code, pcn.name,
+        SUB_ICB_CODE, sub_icb_name, _ymd(link.start), _ymd(link.end), "Y",
+    ]  # fmt: skip
+
+
+def pcn_members_write(path: Path, structure: DemoStructure) -> Path:
+    practices = {p.code: p for p in structure.all_practices}
+    pcns = {pcn.code: pcn for pcn in structure.pcns}
+    links = sorted(structure.memberships, key=lambda m: (m.practice_code, m.start))
+    rows = (_partner_row(m, practices[m.practice_code], pcns[m.pcn_code]) for m in links)
+    return _write_csv(path, rows, quote_all=True)
+
+
+MAPPING_HEADER = (
+    "GP_CODE", "GP_NAME", "SUPPLIER", "PCN_CODE", "PCN_NAME", "SUB_ICB_LOCATION_CODE",
+    "SUB_ICB_LOCATION_NAME", "ICB_CODE", "ICB_NAME", "REGION_CODE", "REGION_NAME",
+)  # fmt: skip
+
+
+def _mapping_row(practice: DemoPractice, pcns: dict[str, DemoPcn]) -> list[str]:
+    """GPAD publishes a practice in no PCN with the word ``Unallocated`` as code and name."""
+    pcn = pcns.get(practice.pcn_code or "")
+    return [
+        practice.code, practice.name, practice.supplier, pcn.code if pcn else UNALLOCATED,
+        pcn.name if pcn else UNALLOCATED, SUB_ICB_CODE, SUB_ICB_NAME.upper(), ICB_CODE,
+        ICB_NAME.upper(), REGION_CODE, REGION_NAME.upper(),
+    ]  # fmt: skip
+
+
+def mapping_write(path: Path, structure: DemoStructure) -> Path:
+    pcns = {pcn.code: pcn for pcn in structure.pcns}
+    rows = (_mapping_row(p, pcns) for p in structure.practices)
+    return _write_csv(path, rows, header=MAPPING_HEADER, bom=True)
+
+
+LIST_SIZE_HEADER = (
+    "PUBLICATION", "EXTRACT_DATE", "TYPE", "SUB_ICB_LOCATION_CODE", "ONS_SUB_ICB_LOCATION_CODE",
+    "CODE", "POSTCODE", "SEX", "AGE", "NUMBER_OF_PATIENTS",
+)  # fmt: skip
+AGE_FILE_HEADER = (
+    "PUBLICATION", "EXTRACT_DATE", "ORG_TYPE", "ORG_CODE", "POSTCODE", "SEX", "AGE",
+    "NUMBER_OF_PATIENTS",
+)  # fmt: skip
+
+
+def extract_date_text(month: date) -> str:
+    """EXTRACT_DATE as the files of that year print it: 01-Aug-24, 01AUG2025, 2026-06-01."""
+    abbr = _MONTH_ABBR[month.month - 1]
+    if month.year <= 2024:
+        return f"{month.day:02d}-{abbr.title()}-{month.year % 100:02d}"
+    if month.year == 2025:
+        return f"{month.day:02d}{abbr}{month.year}"
+    return month.isoformat()
+
+
+def _practices_open_on(structure: DemoStructure, month: date) -> list[DemoPractice]:
+    return [p for p in structure.all_practices if is_open_on(p, month)]
+
+
+def _all_patients_rows(structure: DemoStructure, month: date) -> Iterator[list[object]]:
+    extract = extract_date_text(month)
+    for practice in _practices_open_on(structure, month):
+        yield [
+            LIST_SIZE_PUBLICATION, extract, "GP", SUB_ICB_CODE, ONS_SUB_ICB_CODE, practice.code,
+            practice.postcode, "ALL", "ALL", list_size(practice, month, seed=structure.seed),
+        ]  # fmt: skip
+
+
+def _single_age_rows(structure: DemoStructure, month: date) -> Iterator[list[object]]:
+    extract = extract_date_text(month)
+    for practice in _practices_open_on(structure, month):
+        total = list_size(practice, month, seed=structure.seed)
+        prefix = [LIST_SIZE_PUBLICATION, extract, "GP", practice.code, practice.postcode]
+        for sex, age, count in _age_sex_cells(practice, total):
+            yield [*prefix, sex, age, count]
+
+
+def _age_sex_cells(practice: DemoPractice, total: int) -> Iterator[tuple[str, str, int]]:
+    """MALE, FEMALE then ALL, each with ages 0..94, 95+ and an ALL row that sums them."""
+    male, female = age_sex_counts(practice, total)
+    persons = [m + f for m, f in zip(male, female, strict=True)]
+    for sex, counts in (("MALE", male), ("FEMALE", female), ("ALL", persons)):
+        yield from ((sex, age, count) for age, count in zip(AGE_LABELS, counts, strict=True))
+        yield sex, "ALL", sum(counts)
+
+
+def all_patients_write(path: Path, structure: DemoStructure, month: date) -> Path:
+    """One ALL/ALL row per practice open on the 1st of the month."""
+    rows = _all_patients_rows(structure, month)
+    return _write_csv(path, rows, header=LIST_SIZE_HEADER)
+
+
+def single_age_write(path: Path, structure: DemoStructure, month: date) -> Path:
+    rows = _single_age_rows(structure, month)
+    return _write_csv(path, rows, header=AGE_FILE_HEADER)
