@@ -169,7 +169,11 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["relation", "child", "parent", "start_date"],
                 name="membership_unique_start",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["relation", "child", "parent"],
+                condition=Q(start_date__isnull=True),
+                name="membership_unique_undated",
             ),
         ]
         indexes = [models.Index(fields=["parent", "relation"])]

@@ -50,6 +50,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.nhs.uk")
     password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create and results:
+            instance.save()  # keep the password set above, or logins would not match it
+
 
 def user_with_role(role: str, *orgs: Organisation, username: str | None = None) -> User:
     user = UserFactory(username=username) if username else UserFactory()

@@ -1,0 +1,73 @@
+"""Writes that belong to no single domain app: demo users and the demo ICB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from core.demo.generator import ICB_CODE, demo_files_write
+from core.models import Role, RoleAssignment
+from metrics.models import BatchStatus, ImportBatch
+from metrics.services import import_file
+from practices.models import Organisation, OrgKind
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    covers: str
+
+
+def demo_icb_load(*, out_dir: Path) -> list[ImportBatch]:
+    """Write the demo ICB's files and load each through its real importer, in order."""
+    manifest = demo_files_write(out_dir=out_dir)
+    batches = []
+    for source, path in manifest.files:
+        batch = import_file(source=source, path=path)
+        if batch.status == BatchStatus.FAILED:
+            raise RuntimeError(f"The demo file {path.name} did not load: {batch.outcome}")
+        batches.append(batch)
+    return batches
+
+
+DEMO_PASSWORD = "access-portal-demo"  # noqa: S105 - a published demo login, never production
+
+
+@transaction.atomic
+def demo_users_create() -> list[DemoLogin]:
+    """One user per role for the demo ICB, with a known password. Safe to run again."""
+    icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
+    pcn = _first_pcn_of(icb)
+    logins = [
+        _demo_user("icb.manager", Role.ICB_MANAGER, icb),
+        _demo_user("pcn.manager", Role.PCN_MANAGER, pcn),
+        _demo_user("board.member", Role.BOARD_MEMBER, icb),
+    ]
+    admin, _ = User.objects.get_or_create(username="staff.admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    logins.append(DemoLogin("staff.admin", DEMO_PASSWORD, "Staff admin", "Django admin"))
+    return logins
+
+
+def _first_pcn_of(icb: Organisation) -> Organisation:
+    from practices.selectors import descendant_ids
+
+    pcn_ids = descendant_ids([icb.pk], kind=OrgKind.PCN)
+    return Organisation.objects.filter(pk__in=pcn_ids).order_by("name").first()
+
+
+def _demo_user(username: str, role: str, organisation: Organisation) -> DemoLogin:
+    user, _ = User.objects.get_or_create(username=username)
+    user.set_password(DEMO_PASSWORD)
+    user.first_name = username.split(".")[0].capitalize()
+    user.save()
+    RoleAssignment.objects.get_or_create(user=user, role=role, organisation=organisation)
+    label = Role(role).label
+    return DemoLogin(username, DEMO_PASSWORD, label, str(organisation))
