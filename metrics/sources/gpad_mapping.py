@@ -6,7 +6,6 @@ own. It carries no dates, so its links are observed as at the day of the import.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from metrics.sources.readers import (
     REGION_CODE,
     SUB_ICB_CODE,
     check_code,
-    clean_text,
+    display_name,
     headed_rows,
     is_sentinel,
     ods_code,
@@ -56,16 +55,6 @@ class MappingRow:
     row: int
     codes: dict[str, str | None]
     names: dict[str, str]
-
-
-def display_name(name: str) -> str:
-    """Published names are upper case; keep "NHS", "ICB", "PCN" and codes as they are."""
-    words = clean_text(name).split(" ")
-    return " ".join(w if _keep_case(w) else w.capitalize() for w in words)
-
-
-def _keep_case(word: str) -> bool:
-    return bool(re.fullmatch(r"(NHS|ICB|PCN|GP|UK|[A-Z]?\d[\dA-Z]*|-|&)", word))
 
 
 @register

@@ -42,6 +42,16 @@ def label_key(value: str | None) -> str:
     return clean_text(value).casefold()
 
 
+def display_name(name: str) -> str:
+    """Published names are upper case; keep "NHS", "ICB", "CCG", "PCN" and codes as they are."""
+    words = clean_text(name).split(" ")
+    return " ".join(w if _keep_case(w) else w.capitalize() for w in words)
+
+
+def _keep_case(word: str) -> bool:
+    return bool(re.fullmatch(r"(NHS|ICB|CCG|PCN|GP|UK|[A-Z]?\d[\dA-Z]*|-|&)", word))
+
+
 def ods_code(value: str | None) -> str:
     return clean_text(value).upper()
 

@@ -1,0 +1,211 @@
+"""epcncorepartnerdetails: which practices are in which PCN, with published dates.
+
+A practice has one row per spell in a PCN, so a practice that moved has two. These dates
+are the membership history: for every practice in the file they replace the links only
+observed in snapshots (practices.services.memberships_record_dated). The older ePCN.xlsx
+is read too, and its "PCN Details" sheet loads the PCNs as epcn does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.sources import register
+from metrics.sources.base import (
+    Parsed,
+    ProblemLog,
+    Progress,
+    Source,
+    WriteContext,
+    Written,
+    no_progress,
+)
+from metrics.sources.ods.layout import (
+    PRACTICE_LIKE,
+    Cells,
+    Layout,
+    cell_code,
+    cell_period,
+    headerless_rows,
+    named_org,
+)
+from metrics.sources.ods.pcns import PcnRow, pcn_row, pcns_write
+from metrics.sources.ods.workbook import epcn_workbook_read, is_workbook
+from metrics.sources.readers import PCN_CODE, PRACTICE_CODE, SUB_ICB_CODE
+from practices.models import OrgKind, Relation
+from practices.services import (
+    DatedLink,
+    OrgRecord,
+    memberships_record_dated,
+    org_ids_by_code,
+    organisations_upsert,
+)
+
+PARTNERS = Layout(
+    report="epcncorepartnerdetails",
+    width=11,
+    fields={
+        "practice_code": (1, "practice code"),
+        "practice_name": (2, "practice name"),
+        "practice_sub_icb_code": (3, "practice sub-ICB code"),
+        "practice_sub_icb_name": (4, "practice sub-ICB name"),
+        "pcn_code": (5, "PCN code"),
+        "pcn_name": (6, "PCN name"),
+        "pcn_sub_icb_code": (7, "PCN sub-ICB code"),
+        "pcn_sub_icb_name": (8, "PCN sub-ICB name"),
+        "start_date": (9, "relationship start date"),
+        "end_date": (10, "relationship end date"),
+        # Column 11, whether the practice and PCN share a sub-ICB location, is not read.
+    },
+    key_like=PRACTICE_LIKE,
+    key_what="practice",
+)
+SUB_ICB_FIELDS = (
+    ("practice_sub_icb_code", "practice_sub_icb_name"),
+    ("pcn_sub_icb_code", "pcn_sub_icb_name"),
+)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A practice's spell in a PCN."""
+
+    row: int
+    practice: OrgRecord
+    pcn: OrgRecord
+    sub_icbs: tuple[OrgRecord, ...]
+    start: dt.date
+    end: dt.date | None
+    start_column: str
+
+    @property
+    def spell(self) -> tuple[str, str, dt.date, dt.date | None]:
+        return (self.practice.code, self.pcn.code, self.start, self.end)
+
+
+@register
+class PcnMembersSource(Source):
+    code = "ods-pcn-members"
+    title = "ODS PCN member practices (epcncorepartnerdetails or ePCN.xlsx)"
+    publisher = "NHS England, Organisation Data Service"
+    cadence = "Nightly; load when practices join or leave a PCN"
+    expects = (
+        "epcncorepartnerdetails.csv, a CSV with no header row and 11 columns (practice code "
+        "and name, practice sub-ICB code and name, PCN code and name, PCN sub-ICB code and "
+        "name, start date, end date, sub-ICB match), or the older ePCN.xlsx with the sheets "
+        "'PCN Details' and 'PCN Core Partner Details'"
+    )
+    file_patterns = ("epcncorepartnerdetails*.csv", "ePCN*.xlsx")
+
+    def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
+        parsed = Parsed()
+        pcn_cells, partner_cells = _read(path, parsed, problems)
+        parsed.records.extend(r for c in pcn_cells if (r := pcn_row(c, problems)))
+        members = [r for c in partner_cells if (r := _member(c, problems))]
+        members = _without_repeats(members, parsed)
+        _check_one_pcn_at_a_time(members, problems)
+        parsed.records.extend(members)
+        return parsed
+
+    def write(self, parsed: Parsed, context: WriteContext) -> Written:
+        pcns = [r for r in parsed.records if isinstance(r, PcnRow)]
+        members = [r for r in parsed.records if isinstance(r, MemberRow)]
+        result = Written(rows=len(parsed.records))
+        result += pcns_write(pcns, context)
+        sub_icbs = [s for m in members for s in m.sub_icbs]
+        result += organisations_upsert(kind=OrgKind.SUB_ICB, records=sub_icbs, context=context)
+        result += _add_missing(OrgKind.PRACTICE, (m.practice for m in members), context)
+        result += _add_missing(OrgKind.PCN, (m.pcn for m in members), context)
+        links = [DatedLink(*m.spell, row=m.row) for m in members]
+        result += memberships_record_dated(
+            relation=Relation.PRACTICE_PCN, links=links, context=context
+        )
+        return result
+
+
+def _read(
+    path: Path, parsed: Parsed, problems: ProblemLog
+) -> tuple[Iterable[Cells], Iterable[Cells]]:
+    if is_workbook(path):
+        return epcn_workbook_read(path, parsed)
+    return [], headerless_rows(path, PARTNERS, parsed, problems)
+
+
+def _member(cells: Cells, problems: ProblemLog) -> MemberRow | None:
+    before = problems.count
+    practice = cell_code(cells, "practice_code", PRACTICE_CODE, "practice", problems)
+    pcn = cell_code(cells, "pcn_code", PCN_CODE, "PCN", problems)
+    sub_icbs = _sub_icbs(cells, problems)
+    start, end = cell_period(cells, "start_date", "end_date", problems, start_needed=True)
+    if problems.count > before or not (practice and pcn and start):
+        return None
+    return MemberRow(
+        row=cells.number,
+        practice=named_org(practice, cells, "practice_name"),
+        pcn=named_org(pcn, cells, "pcn_name"),
+        sub_icbs=sub_icbs,
+        start=start,
+        end=end,
+        start_column=cells.column("start_date"),
+    )
+
+
+def _sub_icbs(cells: Cells, problems: ProblemLog) -> tuple[OrgRecord, ...]:
+    """The practice's and the PCN's sub-ICB locations, where the row gives them."""
+    found = []
+    for code_field, name_field in SUB_ICB_FIELDS:
+        if cells.text(code_field):
+            code = cell_code(cells, code_field, SUB_ICB_CODE, "sub-ICB", problems)
+            if code:
+                found.append(named_org(code, cells, name_field))
+    return tuple(found)
+
+
+def _without_repeats(members: list[MemberRow], parsed: Parsed) -> list[MemberRow]:
+    """A row repeating an earlier one word for word says nothing new; it is not a clash."""
+    first = {m.spell: m for m in reversed(members)}
+    kept = [m for m in members if first[m.spell] is m]
+    if repeats := len(members) - len(kept):
+        parsed.rows_skipped += repeats
+        parsed.notes.append(f"Skipped {repeats} rows repeating an earlier row.")
+    return kept
+
+
+def _check_one_pcn_at_a_time(members: Sequence[MemberRow], problems: ProblemLog) -> None:
+    spells: dict[str, list[MemberRow]] = defaultdict(list)
+    for member in members:
+        spells[member.practice.code].append(member)
+    for practice_spells in spells.values():
+        _check_spells(sorted(practice_spells, key=lambda m: (m.start, m.row)), problems)
+
+
+def _check_spells(spells: list[MemberRow], problems: ProblemLog) -> None:
+    """Spells sorted by start; each must begin after every earlier one has ended."""
+    furthest = spells[0]
+    for spell in spells[1:]:
+        if furthest.end is None or spell.start <= furthest.end:
+            problems.add(spell.row, spell.start_column, _clash(spell, furthest))
+        if furthest.end is not None and (spell.end is None or spell.end > furthest.end):
+            furthest = spell
+
+
+def _clash(spell: MemberRow, earlier: MemberRow) -> str:
+    until = earlier.end.isoformat() if earlier.end else "now"
+    return (
+        f"practice {spell.practice.code} joins {spell.pcn.code} on {spell.start.isoformat()}, "
+        f"but row {earlier.row} has it in {earlier.pcn.code} until {until}; "
+        "a practice is in one PCN at a time"
+    )
+
+
+def _add_missing(kind: str, records: Iterable[OrgRecord], context: WriteContext) -> Written:
+    """Organisations not yet in the register, under the names this file gives them. Names
+    already held come from the fuller reports and are left alone."""
+    records = list(records)
+    known = org_ids_by_code(kind, (r.code for r in records))
+    missing = [r for r in records if r.code not in known]
+    return organisations_upsert(kind=kind, records=missing, context=context)
