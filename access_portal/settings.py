@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import plotly
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ACCESS_PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -132,6 +133,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # NHS.UK frontend CSS, JavaScript and assets, installed from npm by `make`.
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    # plotly.min.js from the installed plotly package, so charts need no CDN.
+    ("plotly", Path(plotly.__file__).parent / "package_data"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

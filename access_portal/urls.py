@@ -8,3 +8,7 @@ urlpatterns = [
     path("pcns/", include("pcns.urls")),
     path("imports/", include("metrics.urls")),
 ]
+
+# Error pages use the NHS layout (Jinja templates 403.jinja and 404.jinja).
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"

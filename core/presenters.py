@@ -62,6 +62,93 @@ def period(start: dt.date | None, end: dt.date | None) -> str:
     return f"{month(start)} to {month(end)}"
 
 
+def page_title(title: str | None, service: str = "Access Portal") -> str:
+    """Page – Access Portal – NHS, the pattern every page title follows."""
+    parts = [title] if title else []
+    return " – ".join([*parts, service, "NHS"])
+
+
+def count_of(value: int, singular: str, plural: str | None = None) -> str:
+    """1 practice, 12 practices."""
+    word = singular if value == 1 else (plural or f"{singular}s")
+    return f"{number(value)} {word}"
+
+
+def source_note(what: str, source: str, as_at: dt.date | None) -> str:
+    """List sizes: Patients Registered at a GP Practice, 1 Nov 2026"""
+    when = f"{as_at.day} {as_at:%b %Y}" if as_at else "no figures loaded yet"
+    return f"{what}: {source}, {when}"
+
+
+def file_size(size: int | None) -> str:
+    """2.4 MB"""
+    if size is None:
+        return "–"
+    if size < 1024:
+        return f"{size:,} bytes"
+    scaled = size / 1024
+    for unit in ("KB", "MB"):
+        if scaled < 1024:
+            return f"{scaled:,.1f} {unit}"
+        scaled /= 1024
+    return f"{scaled:,.1f} GB"
+
+
+# Batch status -> NHS tag colour. The tag always carries the status in words too.
+STATUS_TAG_CLASSES = {
+    "queued": "nhsuk-tag--grey",
+    "running": "nhsuk-tag--blue",
+    "succeeded": "nhsuk-tag--green",
+    "unchanged": "nhsuk-tag--white",
+    "failed": "nhsuk-tag--red",
+}
+
+
+def status_tag(status: str, label: str) -> dict[str, str]:
+    """Parameters for the NHS tag macro for an import batch status."""
+    return {"text": label, "classes": STATUS_TAG_CLASSES.get(status, "nhsuk-tag--grey")}
+
+
+def problem(error: dict) -> str:
+    """Row 12, column CODE: the message - how an import problem is listed."""
+    where = []
+    if error.get("row") is not None:
+        where.append(f"Row {error['row']}")
+    if error.get("column"):
+        where.append(f"column {error['column']}")
+    message = error.get("message", "")
+    return f"{', '.join(where)}: {message}" if where else message
+
+
+def problems_shown(shown: int, total: int) -> str:
+    """Says whether the list is every problem or only the first few."""
+    if total <= shown:
+        return f"{count_of(total, 'problem')} found."
+    return f"{count_of(total, 'problem')} found. The first {number(shown)} are listed."
+
+
+def chart_source(source: str, months: list[dt.date]) -> str:
+    """The caption line under a monthly chart: source, period and as-at date."""
+    if not months:
+        return f"Source: {source}. No figures have been loaded yet."
+    first, last = min(months), max(months)
+    return (
+        f"Source: {source}. Period: {period(first, last)}. "
+        f"Figures are as at the 1st of each month; the latest is as at {day(last)}."
+    )
+
+
+def org_url(org) -> str:
+    """The page for any organisation in the register."""
+    from django.urls import reverse
+
+    if org.kind == "pcn":
+        return reverse("pcns:detail", args=[org.code])
+    if org.kind == "practice":
+        return reverse("practices:practice", args=[org.code])
+    return reverse("practices:org_detail", args=[org.kind, org.code])
+
+
 FILTERS = {
     "number": number,
     "percent": percent,
@@ -70,4 +157,13 @@ FILTERS = {
     "moment": moment,
     "date_range": date_range,
     "period": period,
+    "count_of": count_of,
+    "file_size": file_size,
+    "problem": problem,
+    "org_url": org_url,
+    "page_title": page_title,
+    "status_tag": status_tag,
+    "problems_shown": problems_shown,
+    "source_note": source_note,
+    "chart_source": chart_source,
 }

@@ -171,3 +171,176 @@ def list_size_trend(practice_ids: Iterable[int]) -> list[tuple[dt.date, int, int
 
 def icbs_for(org_ids: Iterable[int]) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=list(org_ids), kind=OrgKind.ICB).order_by("name")
+
+
+# --- Pages: the register as at one day, loaded once and read in memory ---------------------
+
+
+def _open_on(org: Organisation, day: dt.date) -> bool:
+    opened = org.open_date is None or org.open_date <= day
+    return opened and (org.close_date is None or org.close_date >= day)
+
+
+@dataclass(frozen=True)
+class Counts:
+    practices: int
+    patients: int
+
+
+@dataclass
+class RegisterSnapshot:
+    """Everything under some organisations on one day, in a fixed number of queries.
+
+    Pages that list members with counts read this instead of querying per member.
+    """
+
+    day: dt.date
+    children: dict[int, set[int]]
+    orgs: dict[int, Organisation]
+    sizes: dict[int, ListSize]
+
+    def members(self, org_id: int, kind: str) -> list[Organisation]:
+        found = (self.orgs[pk] for pk in _practices_under(org_id, self.children) | {org_id})
+        return sorted((o for o in found if o.kind == kind and o.pk != org_id), key=_by_name)
+
+    def open_practices_under(self, org_id: int) -> set[int]:
+        below = _practices_under(org_id, self.children)
+        return {pk for pk in below if self._is_open_practice(pk)}
+
+    def _is_open_practice(self, pk: int) -> bool:
+        org = self.orgs.get(pk)
+        return org is not None and org.kind == OrgKind.PRACTICE and _open_on(org, self.day)
+
+    def counts(self, practice_ids: set[int]) -> Counts:
+        patients = sum(self.sizes[pk].all_patients or 0 for pk in practice_ids if pk in self.sizes)
+        return Counts(practices=len(practice_ids), patients=patients)
+
+    def summary(self, org: Organisation) -> OrgSummary:
+        if org.kind == OrgKind.PRACTICE:
+            counts = self.counts({org.pk} if self._is_open_practice(org.pk) else set())
+        else:
+            counts = self.counts(self.open_practices_under(org.pk))
+        return OrgSummary(org=org, practices=counts.practices, patients=counts.patients)
+
+    @property
+    def list_sizes_month(self) -> dt.date | None:
+        """The latest month of the list sizes counted (the as-at date of patient figures)."""
+        return max((size.month for size in self.sizes.values()), default=None)
+
+
+def _by_name(org: Organisation) -> tuple[str, str]:
+    return (org.name.lower(), org.code)
+
+
+def register_snapshot(root_ids: Iterable[int], day: dt.date) -> RegisterSnapshot:
+    """Load the memberships, organisations and latest list sizes under the roots."""
+    roots = set(root_ids)
+    tree = children_map(roots, day)
+    ids = roots | set().union(*tree.values()) if tree else roots
+    orgs = Organisation.objects.in_bulk(list(ids))
+    open_practices = [
+        pk for pk, o in orgs.items() if o.kind == OrgKind.PRACTICE and _open_on(o, day)
+    ]
+    sizes = latest_list_sizes(open_practices, day)
+    return RegisterSnapshot(day=day, children=tree, orgs=orgs, sizes=sizes)
+
+
+@dataclass(frozen=True)
+class PlaceOverview:
+    """A sub-ICB location: its PCNs with counts, and the practices that are in no PCN."""
+
+    place: Organisation
+    pcns: list[OrgSummary]
+    no_pcn: Counts
+    no_pcn_practices: list[OrgSummary]
+    totals: Counts
+
+
+def place_overview(snapshot: RegisterSnapshot, place: Organisation) -> PlaceOverview:
+    pcns = [snapshot.summary(pcn) for pcn in snapshot.members(place.pk, OrgKind.PCN)]
+    in_place = snapshot.open_practices_under(place.pk)
+    in_a_pcn: set[int] = set()
+    for pcn in pcns:
+        in_a_pcn |= snapshot.open_practices_under(pcn.org.pk)
+    outside = in_place - in_a_pcn
+    return PlaceOverview(
+        place=place,
+        pcns=pcns,
+        no_pcn=snapshot.counts(outside),
+        no_pcn_practices=sorted(
+            (snapshot.summary(snapshot.orgs[pk]) for pk in outside), key=lambda s: _by_name(s.org)
+        ),
+        totals=snapshot.counts(in_place),
+    )
+
+
+@dataclass(frozen=True)
+class IcbOverview:
+    """The ICB at a glance: totals, and each place's PCNs with practice and patient counts."""
+
+    icb: Organisation
+    day: dt.date
+    places: list[PlaceOverview]
+    totals: Counts
+    pcn_count: int
+    list_sizes_month: dt.date | None
+
+
+def icb_overview(icb: Organisation, day: dt.date) -> IcbOverview:
+    """One ICB as at ``day``, in a fixed number of queries whatever its size."""
+    snapshot = register_snapshot([icb.pk], day)
+    places = [place_overview(snapshot, p) for p in snapshot.members(icb.pk, OrgKind.SUB_ICB)]
+    return IcbOverview(
+        icb=icb,
+        day=day,
+        places=places,
+        totals=snapshot.counts(snapshot.open_practices_under(icb.pk)),
+        pcn_count=len(snapshot.members(icb.pk, OrgKind.PCN)),
+        list_sizes_month=snapshot.list_sizes_month,
+    )
+
+
+def icb_overviews(icb_ids: Iterable[int], day: dt.date) -> list[IcbOverview]:
+    return [icb_overview(icb, day) for icb in icbs_for(icb_ids)]
+
+
+@dataclass(frozen=True)
+class MemberList:
+    """Members of a region (its ICBs) with counts, for the organisation browser."""
+
+    members: list[OrgSummary]
+    list_sizes_month: dt.date | None
+
+
+def region_members(region: Organisation, day: dt.date, visible: frozenset[int]) -> MemberList:
+    """The ICBs of a region that the reader may see, with practice and patient counts."""
+    snapshot = register_snapshot([region.pk], day)
+    icbs = [icb for icb in snapshot.members(region.pk, OrgKind.ICB) if icb.pk in visible]
+    return MemberList([snapshot.summary(icb) for icb in icbs], snapshot.list_sizes_month)
+
+
+def place_detail(place: Organisation, day: dt.date) -> tuple[PlaceOverview, dt.date | None]:
+    snapshot = register_snapshot([place.pk], day)
+    return place_overview(snapshot, place), snapshot.list_sizes_month
+
+
+TRAIL_KINDS = (OrgKind.ICB, OrgKind.SUB_ICB, OrgKind.PCN)
+
+
+def trail(org: Organisation, day: dt.date) -> list[Organisation]:
+    """The ICB, place and PCN above ``org`` on ``day``, top down (for breadcrumbs)."""
+    above = Organisation.objects.filter(pk__in=ancestor_ids([org.pk], day=day))
+    first: dict[str, Organisation] = {}
+    for parent in above.order_by("code"):
+        first.setdefault(parent.kind, parent)
+    return [first[kind] for kind in TRAIL_KINDS if kind in first]
+
+
+SEARCH_LIMIT = 100
+KIND_ORDER = [OrgKind.REGION, OrgKind.ICB, OrgKind.SUB_ICB, OrgKind.PCN, OrgKind.PRACTICE]
+
+
+def organisation_search(visible: QuerySet[Organisation], text: str) -> list[Organisation]:
+    """Organisations whose name or ODS code matches, higher levels first."""
+    found = list(visible.search(text).order_by("name")[: SEARCH_LIMIT + 1])
+    return sorted(found, key=lambda o: KIND_ORDER.index(o.kind))

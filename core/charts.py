@@ -1,0 +1,81 @@
+"""Charts for pages, built in Python with Plotly and shown beside their data table.
+
+A chart is never the only way to the numbers: every page that draws one also shows the
+table and offers the CSV. So the drawing itself is hidden from screen readers and the
+caption (title, source, period, as-at) is written by the page, not inside the figure.
+Figures travel as JSON beside an empty box and are drawn by one small deferred script, so
+the 3 MB plotly.js never blocks the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from django.utils.html import format_html
+from markupsafe import Markup
+
+# NHS identity colours; each line also has its own dash pattern so colour is not the only cue.
+LINE_STYLES = (
+    {"color": "#005eb8", "dash": "solid"},
+    {"color": "#330072", "dash": "dash"},
+    {"color": "#007f3b", "dash": "dot"},
+)
+FONT = "Frutiger W01, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    months: Sequence[dt.date]
+    values: Sequence[int | float | None]
+
+
+def line_chart(series: Sequence[Series], *, y_title: str, chart_id: str) -> Markup:
+    """A monthly line chart: an empty box plus the figure as JSON, which static/js/charts.js
+    draws once plotly.js has loaded. Without JavaScript only the table shows."""
+    figure = go.Figure()
+    for index, line in enumerate(series):
+        figure.add_trace(_trace(line, LINE_STYLES[index % len(LINE_STYLES)]))
+    figure.update_layout(_layout(y_title, show_legend=len(series) > 1))
+    return format_html(
+        '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"></div>'
+        '<script type="application/json" id="{data_id}">{figure}</script>',
+        data_id=f"{chart_id}-figure",
+        figure=_script_safe(figure.to_json()),
+    )
+
+
+def _script_safe(text: str) -> Markup:
+    """JSON that cannot end the <script> element it sits in (as Django's json_script does)."""
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return Markup(text)  # noqa: S704 - escaped just above
+
+
+def _trace(line: Series, style: dict[str, str]) -> go.Scatter:
+    return go.Scatter(
+        x=list(line.months),
+        y=list(line.values),
+        name=line.name,
+        mode="lines+markers",
+        line={"color": style["color"], "dash": style["dash"], "width": 3},
+        hovertemplate="%{x|%b %Y}: %{y:,}<extra>" + line.name + "</extra>",
+    )
+
+
+def _layout(y_title: str, *, show_legend: bool) -> dict:
+    return {
+        "template": "none",
+        "font": {"family": FONT, "size": 16, "color": "#212b32"},
+        "margin": {"l": 70, "r": 20, "t": 20, "b": 50},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "showlegend": show_legend,
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"tickformat": "%b %Y", "gridcolor": "#d8dde0"},
+        "yaxis": {"title": {"text": y_title}, "tickformat": ",", "gridcolor": "#d8dde0"},
+        "hovermode": "x unified",
+    }

@@ -1,0 +1,54 @@
+"""Pages every user meets: home, sign-in, error pages and the footer's information pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from core.access import scope_for
+from core.pages import portal_page, render_page
+from metrics.sources import all_sources
+from practices.selectors import icb_overviews
+
+# The publication the practice list sizes on the home page come from.
+LIST_SIZE_SOURCE = "Patients Registered at a GP Practice"
+
+
+class SignInView(LoginView):
+    """Anyone may sign in."""
+
+    template_name = "registration/login.jinja"
+    redirect_authenticated_user = True
+
+
+@portal_page
+def home(request: HttpRequest) -> HttpResponse:
+    """The ICB at a glance. For anyone with a role: ICB managers and board members see their
+    ICB; PCN managers see the ICB their PCN is in; staff with no ICB are pointed onwards."""
+    scope = scope_for(request)
+    overviews = icb_overviews(scope.icb_ids, timezone.localdate())
+    context = {"overviews": overviews, "list_size_source": LIST_SIZE_SOURCE}
+    return render_page(request, "home.jinja", context)
+
+
+@login_required
+def data_sources(request: HttpRequest) -> HttpResponse:
+    """Every signed-in user: the sources the portal loads, who publishes them and how often."""
+    return render_page(request, "data_sources.jinja", {"sources": all_sources()})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Anyone, signed in or not: the sign-in page links to it, so it cannot be behind it."""
+    return render_page(request, "accessibility.jinja")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Shown to anyone who asks for a page or organisation outside their access."""
+    return render_page(request, "403.jinja", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Shown to anyone who asks for a page or code that does not exist."""
+    return render_page(request, "404.jinja", status=404)
