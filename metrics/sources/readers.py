@@ -69,7 +69,10 @@ def parse_date(value: str | None) -> dt.date | None:
     if not text:
         return None
     for parse in (_iso, _compact, _ods_month_name, _dashed_month_name, _slashed):
-        day = parse(text)
+        try:
+            day = parse(text)
+        except ValueError:  # the right shape, but no such day (20191345)
+            break
         if day is not None:
             return day
     raise ValueError(f"'{clean_text(value)}' is not a date")

@@ -7,7 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.demo.generator import ICB_CODE
 from core.services import demo_icb_load, demo_users_create
+from practices.models import Organisation
 
 
 class Command(BaseCommand):
@@ -17,10 +19,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--out", type=Path, default=settings.VAR_DIR / "demo", help="Where to write files."
         )
+        parser.add_argument(
+            "--reload", action="store_true", help="Load the files again even if already loaded."
+        )
 
     def handle(self, *args, **options) -> None:
-        for batch in demo_icb_load(out_dir=options["out"]):
+        if options["reload"] or not Organisation.objects.filter(code=ICB_CODE).exists():
+            self._load(options["out"])
+        else:
+            self.stdout.write("The demo ICB is already loaded (demo_load --reload loads it again).")
+        self._users()
+
+    def _load(self, out: Path) -> None:
+        self.stdout.write(f"Loading the demo ICB from {out} through the importers:")
+        for batch in demo_icb_load(out_dir=out):
             self.stdout.write(f"  {batch.source:<16} {batch.file_name:<40} {batch.outcome}")
+
+    def _users(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo data only):"))
         for login in demo_users_create():
             self.stdout.write(
