@@ -71,7 +71,7 @@ class GpadMappingSource(Source):
     file_patterns = ("Mapping.csv",)
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress) -> Parsed:
-        header, rows = headed_rows(path, ALIASES, REQUIRED, self.expects)
+        header, rows = headed_rows(path, ALIASES, REQUIRED)
         parsed = Parsed()
         for number, fields in rows:
             parsed.rows_read += 1

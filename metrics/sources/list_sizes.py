@@ -423,7 +423,7 @@ class ListSizesSource(Source):
     file_patterns = ("gp-reg-pat-prac-all*.csv", "gp-reg-pat-prac-sing-age*.csv")
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
-        header, rows = headed_rows(path, ALIASES, REQUIRED, self.expects)
+        header, rows = headed_rows(path, ALIASES, REQUIRED)
         reader = ListSizeReader(header, problems)
         meter = ProgressMeter(path.stat().st_size, progress)
         for number, fields in rows:

@@ -174,17 +174,17 @@ def headed_rows(
     path: Path,
     aliases: Mapping[str, tuple[str, ...]],
     required: tuple[str, ...],
-    expects: str,
 ) -> tuple[Header, Iterator[tuple[int, list[str]]]]:
     """The header of a CSV with a header row, and an iterator over its data rows.
 
-    Refuses the file, saying what was expected, when required columns are missing.
+    Refuses the file, naming the missing columns, when required columns are missing.
     """
     fields = first_row(path)
     header, missing = match_header(fields, aliases, required)
     if missing:
         names = ", ".join(missing)
-        raise WrongKindOfFile(f"This file has no {names} column. Expected {expects}.")
+        column = "column" if len(missing) == 1 else "columns"
+        raise WrongKindOfFile(f"This file has no {names} {column}.")
     rows = raw_rows(path)
     next(rows)
     return header, rows
