@@ -63,7 +63,7 @@ def pcn_list_size_trend(pcn: Organisation) -> list[TrendPoint]:
 
 
 def _practice_links(pcn: Organisation) -> list[Link]:
-    rows = Membership.objects.filter(parent=pcn, relation=Relation.PRACTICE_PCN)
+    rows = Membership.objects.filter(parent=pcn, relation=Relation.PRACTICE_PCN).order_by()
     return [Link(*row) for row in rows.values_list("child_id", "start_date", "end_date")]
 
 
