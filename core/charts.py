@@ -39,7 +39,8 @@ def line_chart(series: Sequence[Series], *, y_title: str, chart_id: str) -> Mark
     figure = go.Figure()
     for index, line in enumerate(series):
         figure.add_trace(_trace(line, LINE_STYLES[index % len(LINE_STYLES)]))
-    figure.update_layout(_layout(y_title, show_legend=len(series) > 1))
+    months = {month for line in series for month in line.months}
+    figure.update_layout(_layout(y_title, show_legend=len(series) > 1, months=len(months)))
     return format_html(
         '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"></div>'
         '<script type="application/json" id="{data_id}">{figure}</script>',
@@ -66,7 +67,14 @@ def _trace(line: Series, style: dict[str, str]) -> go.Scatter:
     )
 
 
-def _layout(y_title: str, *, show_legend: bool) -> dict:
+def _month_step(months: int) -> str:
+    """One tick a month for a year or less, then quarterly, then yearly, so labels never repeat."""
+    if months <= 12:
+        return "M1"
+    return "M3" if months <= 36 else "M12"
+
+
+def _layout(y_title: str, *, show_legend: bool, months: int) -> dict:
     return {
         "template": "none",
         "font": {"family": FONT, "size": 16, "color": "#212b32"},
@@ -75,7 +83,13 @@ def _layout(y_title: str, *, show_legend: bool) -> dict:
         "plot_bgcolor": "#ffffff",
         "showlegend": show_legend,
         "legend": {"orientation": "h", "y": -0.2},
-        "xaxis": {"tickformat": "%b %Y", "gridcolor": "#d8dde0"},
-        "yaxis": {"title": {"text": y_title}, "tickformat": ",", "gridcolor": "#d8dde0"},
+        "xaxis": {"tickformat": "%b %Y", "dtick": _month_step(months), "gridcolor": "#d8dde0"},
+        # From zero, so a small change in a large list does not look like a big one.
+        "yaxis": {
+            "title": {"text": y_title},
+            "tickformat": ",",
+            "rangemode": "tozero",
+            "gridcolor": "#d8dde0",
+        },
         "hovermode": "x unified",
     }
