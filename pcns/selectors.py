@@ -7,7 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from practices.models import ListSize, Membership, Organisation, OrgKind, Relation
-from practices.selectors import latest_list_sizes, members_as_at
+from practices.selectors import (
+    Link,
+    latest_list_sizes,
+    links_of_children,
+    members_as_at,
+    resolve_on,
+)
 
 
 @dataclass(frozen=True)
@@ -21,17 +27,6 @@ def pcn_members(pcn: Organisation, day: dt.date) -> list[MemberPractice]:
     practices = list(members_as_at(pcn, day, OrgKind.PRACTICE).order_by("name"))
     sizes = latest_list_sizes([p.pk for p in practices], day)
     return [MemberPractice(p, sizes.get(p.pk)) for p in practices]
-
-
-@dataclass(frozen=True)
-class Link:
-    practice_id: int
-    start: dt.date | None
-    end: dt.date | None
-
-    def in_force_on(self, day: dt.date) -> bool:
-        started = self.start is None or self.start <= day
-        return started and (self.end is None or self.end >= day)
 
 
 @dataclass(frozen=True)
@@ -57,14 +52,15 @@ def pcn_list_size_trend(pcn: Organisation) -> list[TrendPoint]:
     its new one after. A month's list size is as at the 1st, so membership is taken on the 1st.
     """
     links = _practice_links(pcn)
-    by_month = _sizes_by_month({link.practice_id for link in links})
-    points = [_point(month, links, by_month[month]) for month in sorted(by_month)]
+    by_month = _sizes_by_month({link.child_id for link in links})
+    points = [_point(pcn, month, links, by_month[month]) for month in sorted(by_month)]
     return [point for point in points if point.members]
 
 
 def _practice_links(pcn: Organisation) -> list[Link]:
-    rows = Membership.objects.filter(parent=pcn, relation=Relation.PRACTICE_PCN).order_by()
-    return [Link(*row) for row in rows.values_list("child_id", "start_date", "end_date")]
+    """All PCN links of every practice that was ever in this PCN (precedence needs them)."""
+    ever = Membership.objects.filter(parent=pcn, relation=Relation.PRACTICE_PCN)
+    return links_of_children(ever.values_list("child_id", flat=True), [Relation.PRACTICE_PCN])
 
 
 def _sizes_by_month(practice_ids: set[int]) -> dict[dt.date, dict[int, ListSize]]:
@@ -74,8 +70,10 @@ def _sizes_by_month(practice_ids: set[int]) -> dict[dt.date, dict[int, ListSize]
     return by_month
 
 
-def _point(month: dt.date, links: list[Link], sizes: dict[int, ListSize]) -> TrendPoint:
-    members = {link.practice_id for link in links if link.in_force_on(month)}
+def _point(
+    pcn: Organisation, month: dt.date, links: list[Link], sizes: dict[int, ListSize]
+) -> TrendPoint:
+    members = {link.child_id for link in resolve_on(links, month) if link.parent_id == pcn.pk}
     reported = [sizes[pk] for pk in members if pk in sizes and sizes[pk].all_patients is not None]
     over_13 = [s.patients_13_plus for s in reported if s.patients_13_plus is not None]
     return TrendPoint(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from markupsafe import Markup
 
 from core.access import scope_for
 from core.charts import Series, line_chart
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
-from core.views import LIST_SIZE_SOURCE
+from core.presenters import LIST_SIZE_SOURCE
 from pcns.selectors import TrendPoint, pcn_list_size_trend, pcn_members
 from practices.models import OrgKind
 from practices.selectors import members_history, trail
@@ -38,7 +39,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render_page(request, "pcns/detail.jinja", context)
 
 
-def _chart(trend: list[TrendPoint]):
+def _chart(trend: list[TrendPoint]) -> Markup | None:
     if not trend:
         return None
     months = [point.month for point in trend]

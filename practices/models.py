@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 
 class OrgKind(models.TextChoices):
+    ENGLAND = "england", "England"
     REGION = "region", "Region"
     ICB = "icb", "ICB"
     SUB_ICB = "sub_icb", "Sub-ICB location"
@@ -115,16 +116,53 @@ class Organisation(models.Model):
         return self.close_date is None
 
 
-class MembershipQuerySet(models.QuerySet):
-    def in_force_on(self, day: dt.date) -> MembershipQuerySet:
-        started = Q(start_date__isnull=True) | Q(start_date__lte=day)
-        not_ended = Q(end_date__isnull=True) | Q(end_date__gte=day)
-        return self.filter(started & not_ended)
-
-
 class MembershipBasis(models.TextChoices):
+    """Where a link's dates come from, best first."""
+
     PUBLISHED = "published", "Dates published in the source"
+    REPORTED = "reported", "Reported month by month in GP appointments data"
     OBSERVED = "observed", "Seen in a snapshot; in force from when first seen"
+
+
+BASIS_RANK = {
+    MembershipBasis.PUBLISHED: 0,
+    MembershipBasis.REPORTED: 1,
+    MembershipBasis.OBSERVED: 2,
+}
+
+
+def _covering(day: dt.date) -> Q:
+    started = Q(start_date__isnull=True) | Q(start_date__lte=day)
+    not_ended = Q(end_date__isnull=True) | Q(end_date__gte=day)
+    return started & not_ended
+
+
+class MembershipQuerySet(models.QuerySet):
+    def covering(self, day: dt.date) -> MembershipQuerySet:
+        """Every link whose dates cover ``day``, whatever its basis."""
+        return self.filter(_covering(day))
+
+    def in_force_on(self, day: dt.date) -> MembershipQuerySet:
+        """The links in force on ``day``: where a child has links of several bases covering
+        the day for one relation, only the best basis counts (published dates, then what
+        GPAD reported for the month, then what a snapshot showed)."""
+        return (
+            self.filter(_covering(day))
+            .exclude(
+                Q(basis=MembershipBasis.OBSERVED)
+                & self._better_exists(day, [MembershipBasis.PUBLISHED, MembershipBasis.REPORTED])
+            )
+            .exclude(
+                Q(basis=MembershipBasis.REPORTED)
+                & self._better_exists(day, [MembershipBasis.PUBLISHED])
+            )
+        )
+
+    def _better_exists(self, day: dt.date, bases: list[str]) -> Exists:
+        better = Membership.objects.filter(_covering(day)).filter(
+            child=OuterRef("child"), relation=OuterRef("relation"), basis__in=bases
+        )
+        return Exists(better)
 
 
 class Membership(models.Model):

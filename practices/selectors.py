@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from practices.models import ListSize, Membership, Organisation, OrgKind
+from practices.models import BASIS_RANK, ListSize, Membership, Organisation, OrgKind
 
 MAX_DEPTH = 5  # region > ICB > sub-ICB > PCN > practice
 
@@ -48,6 +48,42 @@ def ancestor_ids(
     """Everything above the given organisations (ever, or in force on ``day``)."""
     found = _walk(org_ids, day, down=False)
     return frozenset(pk for pk, k in found.items() if kind is None or k == kind)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A membership read into memory, for deciding membership month by month in Python."""
+
+    child_id: int
+    parent_id: int
+    relation: str
+    basis: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        started = self.start is None or self.start <= day
+        return started and (self.end is None or self.end >= day)
+
+
+def links_of_children(child_ids: Iterable[int], relations: Iterable[str]) -> list[Link]:
+    """Every link, at any date, from the given children for the given relations."""
+    rows = Membership.objects.filter(child_id__in=list(child_ids), relation__in=list(relations))
+    fields = ("child_id", "parent_id", "relation", "basis", "start_date", "end_date")
+    return [Link(*row) for row in rows.order_by().values_list(*fields)]
+
+
+def resolve_on(links: Iterable[Link], day: dt.date) -> list[Link]:
+    """The links in force on ``day``, by the same rule as ``Membership.objects.in_force_on``:
+    per child and relation, only the best basis covering the day counts."""
+    covering = [link for link in links if link.covers(day)]
+    best: dict[tuple[int, str], int] = {}
+    for link in covering:
+        key = (link.child_id, link.relation)
+        best[key] = min(best.get(key, 9), BASIS_RANK[link.basis])
+    return [
+        link for link in covering if BASIS_RANK[link.basis] == best[(link.child_id, link.relation)]
+    ]
 
 
 def members_as_at(org: Organisation, day: dt.date, kind: str) -> QuerySet[Organisation]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from markupsafe import Markup
 
 from core.access import scope_for
 from core.charts import Series, line_chart
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
-from core.views import LIST_SIZE_SOURCE
+from core.presenters import LIST_SIZE_SOURCE
 from practices.models import Organisation, OrgKind
 from practices.selectors import (
     SEARCH_LIMIT,
@@ -60,7 +64,7 @@ def org_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     return render_page(request, "practices/org_detail.jinja", context)
 
 
-def _members(org: Organisation, day, visible: frozenset[int]) -> dict:
+def _members(org: Organisation, day: dt.date, visible: frozenset[int]) -> dict[str, Any]:
     if org.kind == OrgKind.REGION:
         members = region_members(org, day, visible)
         return {"icbs": members.members, "list_sizes_month": members.list_sizes_month}
@@ -95,7 +99,7 @@ def _practice_page(request: HttpRequest, org: Organisation) -> HttpResponse:
     return render_page(request, "practices/practice.jinja", context)
 
 
-def _list_size_chart(trend) -> str | None:
+def _list_size_chart(trend: list[tuple[dt.date, int, int | None]]) -> Markup | None:
     if not trend:
         return None
     months = [month for month, _, _ in trend]

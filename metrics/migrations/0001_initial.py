@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,37 +14,127 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=40)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_path', models.CharField(help_text='Where the file is kept for the importer (and re-runs).', max_length=500)),
-                ('checksum', models.CharField(help_text="SHA-256 of the file's bytes.", max_length=64)),
-                ('file_size', models.BigIntegerField(default=0)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Loaded'), ('unchanged', 'Already loaded'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('outcome', models.TextField(blank=True, help_text='A plain-words summary of what happened.')),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('rows_loaded', models.PositiveIntegerField(default=0)),
-                ('rows_rejected', models.PositiveIntegerField(default=0)),
-                ('rows_skipped', models.PositiveIntegerField(default=0, help_text='Rows read but not for this portal (for example non-GP services).')),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('notes', models.JSONField(blank=True, default=list, help_text='Warnings that did not stop it.')),
-                ('progress', models.PositiveSmallIntegerField(default=0, help_text='Per cent done.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='metrics.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("file_name", models.CharField(max_length=255)),
+                (
+                    "file_path",
+                    models.CharField(
+                        help_text="Where the file is kept for the importer (and re-runs).",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "checksum",
+                    models.CharField(help_text="SHA-256 of the file's bytes.", max_length=64),
+                ),
+                ("file_size", models.BigIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Loaded"),
+                            ("unchanged", "Already loaded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.TextField(
+                        blank=True, help_text="A plain-words summary of what happened."
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("rows_loaded", models.PositiveIntegerField(default=0)),
+                ("rows_rejected", models.PositiveIntegerField(default=0)),
+                (
+                    "rows_skipped",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Rows read but not for this portal (for example non-GP services).",
+                    ),
+                ),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                (
+                    "notes",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Warnings that did not stop it."
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, help_text="Per cent done."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['source', 'checksum'], name='metrics_imp_source_d21f6a_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='import_batch_progress_at_most_100'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'succeeded', 'unchanged', 'failed'])), name='import_batch_status_valid'), models.CheckConstraint(condition=models.Q(('period_end__isnull', True), ('period_start__isnull', True), ('period_end__gte', models.F('period_start')), _connector='OR'), name='import_batch_period_ordered')],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["source", "checksum"], name="metrics_imp_source_d21f6a_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__lte", 100)),
+                        name="import_batch_progress_at_most_100",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                ["queued", "running", "succeeded", "unchanged", "failed"],
+                            )
+                        ),
+                        name="import_batch_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("period_end__isnull", True),
+                            ("period_start__isnull", True),
+                            ("period_end__gte", models.F("period_start")),
+                            _connector="OR",
+                        ),
+                        name="import_batch_period_ordered",
+                    ),
+                ],
             },
         ),
     ]

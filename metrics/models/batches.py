@@ -89,3 +89,22 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class ImportFile(models.Model):
+    """One file inside a batch (a zip holds several), so every row can name its file."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64)
+    month = models.DateField(null=True, blank=True, help_text="The month the file's rows cover.")
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["batch", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "name"], name="import_file_unique_in_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (batch {self.batch_id})"

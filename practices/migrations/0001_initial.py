@@ -7,202 +7,557 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('metrics', '0001_initial'),
+        ("metrics", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('region', 'Region'), ('icb', 'ICB'), ('sub_icb', 'Sub-ICB location'), ('pcn', 'PCN'), ('practice', 'Practice')], max_length=10)),
-                ('code', models.CharField(max_length=12, verbose_name='ODS code')),
-                ('name', models.CharField(max_length=200)),
-                ('open_date', models.DateField(blank=True, null=True)),
-                ('close_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive'), ('closed', 'Closed'), ('dormant', 'Dormant'), ('proposed', 'Proposed')], default='active', max_length=10)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='metrics.importbatch')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("region", "Region"),
+                            ("icb", "ICB"),
+                            ("sub_icb", "Sub-ICB location"),
+                            ("pcn", "PCN"),
+                            ("practice", "Practice"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, verbose_name="ODS code")),
+                ("name", models.CharField(max_length=200)),
+                ("open_date", models.DateField(blank=True, null=True)),
+                ("close_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("inactive", "Inactive"),
+                            ("closed", "Closed"),
+                            ("dormant", "Dormant"),
+                            ("proposed", "Proposed"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('region', 'Region'), ('icb', 'ICB'), ('sub_icb', 'Sub-ICB location'), ('pcn', 'PCN'), ('practice', 'Practice')], max_length=10)),
-                ('code', models.CharField(max_length=12, verbose_name='ODS code')),
-                ('name', models.CharField(max_length=200)),
-                ('open_date', models.DateField(blank=True, null=True)),
-                ('close_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive'), ('closed', 'Closed'), ('dormant', 'Dormant'), ('proposed', 'Proposed')], default='active', max_length=10)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('source_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='metrics.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("region", "Region"),
+                            ("icb", "ICB"),
+                            ("sub_icb", "Sub-ICB location"),
+                            ("pcn", "PCN"),
+                            ("practice", "Practice"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, verbose_name="ODS code")),
+                ("name", models.CharField(max_length=200)),
+                ("open_date", models.DateField(blank=True, null=True)),
+                ("close_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("inactive", "Inactive"),
+                            ("closed", "Closed"),
+                            ("dormant", "Dormant"),
+                            ("proposed", "Proposed"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('practice_pcn', 'Practice in PCN'), ('practice_sub_icb', 'Practice in sub-ICB location'), ('pcn_sub_icb', 'PCN in sub-ICB location'), ('sub_icb_icb', 'Sub-ICB location in ICB'), ('icb_region', 'ICB in region')], max_length=20)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('basis', models.CharField(choices=[('published', 'Dates published in the source'), ('observed', 'Seen in a snapshot; in force from when first seen')], default='published', max_length=10)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('source_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='metrics.importbatch')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='practices.organisation')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='child_links', to='practices.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("practice_pcn", "Practice in PCN"),
+                            ("practice_sub_icb", "Practice in sub-ICB location"),
+                            ("pcn_sub_icb", "PCN in sub-ICB location"),
+                            ("sub_icb_icb", "Sub-ICB location in ICB"),
+                            ("icb_region", "ICB in region"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("published", "Dates published in the source"),
+                            ("observed", "Seen in a snapshot; in force from when first seen"),
+                        ],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_links",
+                        to="practices.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="child_links",
+                        to="practices.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child', 'relation', 'start_date'],
+                "ordering": ["child", "relation", "start_date"],
             },
         ),
         migrations.CreateModel(
-            name='ListSize',
+            name="ListSize",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month the count is as at.')),
-                ('all_patients', models.PositiveIntegerField(blank=True, null=True)),
-                ('patients_13_plus', models.PositiveIntegerField(blank=True, null=True)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('age_source_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='metrics.importbatch')),
-                ('source_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='metrics.importbatch')),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_sizes', to='practices.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="The first day of the month the count is as at."),
+                ),
+                ("all_patients", models.PositiveIntegerField(blank=True, null=True)),
+                ("patients_13_plus", models.PositiveIntegerField(blank=True, null=True)),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "age_source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
+                (
+                    "source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_sizes",
+                        to="practices.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['practice', 'month'],
+                "ordering": ["practice", "month"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('practice_pcn', 'Practice in PCN'), ('practice_sub_icb', 'Practice in sub-ICB location'), ('pcn_sub_icb', 'PCN in sub-ICB location'), ('sub_icb_icb', 'Sub-ICB location in ICB'), ('icb_region', 'ICB in region')], max_length=20)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('basis', models.CharField(choices=[('published', 'Dates published in the source'), ('observed', 'Seen in a snapshot; in force from when first seen')], default='published', max_length=10)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='metrics.importbatch')),
-                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='practices.organisation')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='practices.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("practice_pcn", "Practice in PCN"),
+                            ("practice_sub_icb", "Practice in sub-ICB location"),
+                            ("pcn_sub_icb", "PCN in sub-ICB location"),
+                            ("sub_icb_icb", "Sub-ICB location in ICB"),
+                            ("icb_region", "ICB in region"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("published", "Dates published in the source"),
+                            ("observed", "Seen in a snapshot; in force from when first seen"),
+                        ],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="practices.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="practices.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalListSize',
+            name="HistoricalListSize",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month the count is as at.')),
-                ('all_patients', models.PositiveIntegerField(blank=True, null=True)),
-                ('patients_13_plus', models.PositiveIntegerField(blank=True, null=True)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('age_source_batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='metrics.importbatch')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='metrics.importbatch')),
-                ('practice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='practices.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="The first day of the month the count is as at."),
+                ),
+                ("all_patients", models.PositiveIntegerField(blank=True, null=True)),
+                ("patients_13_plus", models.PositiveIntegerField(blank=True, null=True)),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "age_source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="metrics.importbatch",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="practices.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical list size',
-                'verbose_name_plural': 'historical list sizes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical list size",
+                "verbose_name_plural": "historical list sizes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['code'], name='practices_o_code_9d533c_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["code"], name="practices_o_code_9d533c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('kind', 'code'), name='organisation_kind_code_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "code"), name="organisation_kind_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('close_date__isnull', True), ('open_date__isnull', True), ('close_date__gte', models.F('open_date')), _connector='OR'), name='organisation_closes_after_opening'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("close_date__isnull", True),
+                    ("open_date__isnull", True),
+                    ("close_date__gte", models.F("open_date")),
+                    _connector="OR",
+                ),
+                name="organisation_closes_after_opening",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['region', 'icb', 'sub_icb', 'pcn', 'practice'])), name='organisation_kind_valid'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["region", "icb", "sub_icb", "pcn", "practice"])),
+                name="organisation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('code', ''), _negated=True), name='organisation_code_not_blank'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code", ""), _negated=True), name="organisation_code_not_blank"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['parent', 'relation'], name='practices_m_parent__b3a549_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["parent", "relation"], name="practices_m_parent__b3a549_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_ends_after_starting'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="membership_ends_after_starting",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('relation__in', ['practice_pcn', 'practice_sub_icb', 'pcn_sub_icb', 'sub_icb_icb', 'icb_region'])), name='membership_relation_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "relation__in",
+                        [
+                            "practice_pcn",
+                            "practice_sub_icb",
+                            "pcn_sub_icb",
+                            "sub_icb_icb",
+                            "icb_region",
+                        ],
+                    )
+                ),
+                name="membership_relation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('child', models.F('parent')), _negated=True), name='membership_not_self'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("child", models.F("parent")), _negated=True),
+                name="membership_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('relation', 'child', 'parent', 'start_date'), name='membership_unique_start'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("relation", "child", "parent", "start_date"), name="membership_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('start_date__isnull', True)), fields=('relation', 'child', 'parent'), name='membership_unique_undated'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("start_date__isnull", True)),
+                fields=("relation", "child", "parent"),
+                name="membership_unique_undated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listsize',
-            constraint=models.UniqueConstraint(fields=('practice', 'month'), name='list_size_one_per_month'),
+            model_name="listsize",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "month"), name="list_size_one_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listsize',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='list_size_month_is_first'),
+            model_name="listsize",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__day", 1)), name="list_size_month_is_first"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listsize',
-            constraint=models.CheckConstraint(condition=models.Q(('patients_13_plus__isnull', True), ('all_patients__isnull', True), ('patients_13_plus__lte', models.F('all_patients')), _connector='OR'), name='list_size_13_plus_within_all'),
+            model_name="listsize",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("patients_13_plus__isnull", True),
+                    ("all_patients__isnull", True),
+                    ("patients_13_plus__lte", models.F("all_patients")),
+                    _connector="OR",
+                ),
+                name="list_size_13_plus_within_all",
+            ),
         ),
     ]

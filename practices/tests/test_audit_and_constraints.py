@@ -47,15 +47,22 @@ def _violates(make) -> bool:
 
 def test_an_ods_code_is_unique_within_a_kind_but_not_across_kinds():
     org(OrgKind.SUB_ICB, "11X")
-    assert not _violates(lambda: Organisation.objects.create(kind=OrgKind.PCN, code="11X", name="x"))
-    assert _violates(lambda: Organisation.objects.create(kind=OrgKind.SUB_ICB, code="11X", name="y"))
+    assert not _violates(
+        lambda: Organisation.objects.create(kind=OrgKind.PCN, code="11X", name="x")
+    )
+    assert _violates(
+        lambda: Organisation.objects.create(kind=OrgKind.SUB_ICB, code="11X", name="y")
+    )
 
 
 def test_an_organisation_cannot_close_before_it_opens():
     assert _violates(
         lambda: Organisation.objects.create(
-            kind=OrgKind.PRACTICE, code="L1", name="x",
-            open_date=dt.date(2020, 1, 1), close_date=dt.date(2019, 1, 1),
+            kind=OrgKind.PRACTICE,
+            code="L1",
+            name="x",
+            open_date=dt.date(2020, 1, 1),
+            close_date=dt.date(2019, 1, 1),
         )
     )
 
@@ -77,12 +84,8 @@ def test_the_same_membership_cannot_be_recorded_twice_even_without_a_start_date(
 def test_a_list_size_is_one_per_practice_and_month_as_at_the_first():
     practice = org(OrgKind.PRACTICE, "L85001")
     ListSize.objects.create(practice=practice, month=dt.date(2025, 4, 1), all_patients=10)
-    assert _violates(
-        lambda: ListSize.objects.create(practice=practice, month=dt.date(2025, 4, 1))
-    )
-    assert _violates(
-        lambda: ListSize.objects.create(practice=practice, month=dt.date(2025, 5, 2))
-    )
+    assert _violates(lambda: ListSize.objects.create(practice=practice, month=dt.date(2025, 4, 1)))
+    assert _violates(lambda: ListSize.objects.create(practice=practice, month=dt.date(2025, 5, 2)))
     assert _violates(
         lambda: ListSize.objects.create(
             practice=practice, month=dt.date(2025, 6, 1), all_patients=10, patients_13_plus=11

@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import MOVE_DATE
-from practices.models import Organisation, OrgKind
+from practices.models import (
+    Membership,
+    MembershipBasis,
+    Organisation,
+    OrgKind,
+    Relation,
+    relation_for,
+)
 from practices.selectors import (
     icb_overview,
+    links_of_children,
     member_summaries,
     members_as_at,
     organisation_search,
+    parent_as_at,
     place_detail,
+    resolve_on,
     trail,
 )
 from tests.factories import org
@@ -123,3 +133,37 @@ def test_search_lists_higher_levels_before_practices(tree):
     found = [o.kind for o in organisation_search(Organisation.objects.all(), "Somerset")]
 
     assert found.index(OrgKind.ICB) < found.index(OrgKind.PRACTICE)
+
+
+def _linked(child, parent, basis, start=None, end=None):
+    return Membership.objects.create(
+        relation=relation_for(child.kind, parent.kind),
+        child=child,
+        parent=parent,
+        start_date=start,
+        end_date=end,
+        basis=basis,
+    )
+
+
+def test_published_dates_beat_monthly_reports_which_beat_snapshots(tree):
+    practice = tree.practices["L85006"]  # in no PCN in the fixture
+    day = dt.date(2024, 9, 1)
+    _linked(practice, tree.pcn_c, MembershipBasis.OBSERVED)
+    _linked(
+        practice, tree.pcn_b, MembershipBasis.REPORTED, dt.date(2024, 8, 1), dt.date(2024, 12, 31)
+    )
+
+    assert parent_as_at(practice, OrgKind.PCN, day) == tree.pcn_b
+    assert parent_as_at(practice, OrgKind.PCN, dt.date(2025, 1, 1)) == tree.pcn_c
+    assert practice not in members_as_at(tree.pcn_c, day, OrgKind.PRACTICE)
+
+    _linked(
+        practice, tree.pcn_a, MembershipBasis.PUBLISHED, dt.date(2024, 1, 1), dt.date(2024, 10, 31)
+    )
+
+    assert parent_as_at(practice, OrgKind.PCN, day) == tree.pcn_a
+    assert practice in members_as_at(tree.pcn_a, day, OrgKind.PRACTICE)
+    assert practice not in members_as_at(tree.pcn_b, day, OrgKind.PRACTICE)
+    links = links_of_children([practice.pk], [Relation.PRACTICE_PCN])
+    assert [link.parent_id for link in resolve_on(links, day)] == [tree.pcn_a.pk]

@@ -1,0 +1,34 @@
+"""Metrics: import batches, GP appointments and measures."""
+
+from metrics.models.batches import FINISHED_STATUSES, BatchStatus, ImportBatch, ImportFile
+from metrics.models.gpad import (
+    AppointmentCategory,
+    AppointmentCount,
+    CategoryAlias,
+    Dimension,
+    GpadPracticeMonth,
+)
+from metrics.models.measures import (
+    BaselineSetting,
+    MeasureDecile,
+    MeasureDefinition,
+    MeasureValue,
+    RollupMember,
+)
+
+__all__ = [
+    "FINISHED_STATUSES",
+    "AppointmentCategory",
+    "AppointmentCount",
+    "BaselineSetting",
+    "BatchStatus",
+    "CategoryAlias",
+    "Dimension",
+    "GpadPracticeMonth",
+    "ImportBatch",
+    "ImportFile",
+    "MeasureDecile",
+    "MeasureDefinition",
+    "MeasureValue",
+    "RollupMember",
+]

@@ -1,0 +1,140 @@
+"""GP appointments data (GPAD): counts at practice x month x the five published dimensions.
+
+Category labels live in a lookup table with their published spelling variants as aliases
+(DOMAIN 3.1), not in code, so a new spelling is a data change.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Dimension(models.TextChoices):
+    STATUS = "status", "Appointment status"
+    HCP_TYPE = "hcp_type", "Healthcare professional type"
+    MODE = "mode", "Appointment mode"
+    NATIONAL_CATEGORY = "national_category", "National category"
+    BOOKING_BAND = "booking_band", "Time between booking and appointment"
+
+
+# The crosstab column that holds each dimension.
+DIMENSION_COLUMNS = {
+    Dimension.STATUS: "APPT_STATUS",
+    Dimension.HCP_TYPE: "HCP_TYPE",
+    Dimension.MODE: "APPT_MODE",
+    Dimension.NATIONAL_CATEGORY: "NATIONAL_CATEGORY",
+    Dimension.BOOKING_BAND: "TIME_BETWEEN_BOOK_AND_APPT",
+}
+
+
+class AppointmentCategory(models.Model):
+    """One canonical value of one dimension, e.g. booking band "Same Day"."""
+
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    key = models.SlugField(max_length=60, help_text="Stable key used by measure definitions.")
+    label = models.CharField(max_length=120, help_text="The label as currently published.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_data_quality = models.BooleanField(
+        default=False, help_text="A value that says the data is incomplete (Unmapped, Unknown)."
+    )
+
+    class Meta:
+        ordering = ["dimension", "sort_order"]
+        verbose_name_plural = "appointment categories"
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key"], name="category_key_unique"),
+            models.UniqueConstraint(fields=["dimension", "label"], name="category_label_unique"),
+            models.CheckConstraint(
+                condition=Q(dimension__in=Dimension.values), name="category_dimension_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_dimension_display()}: {self.label}"
+
+
+class CategoryAlias(models.Model):
+    """A spelling seen in published files, reduced for comparison (spaces, case)."""
+
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    alias = models.CharField(max_length=120)
+    category = models.ForeignKey(
+        AppointmentCategory, on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    class Meta:
+        ordering = ["dimension", "alias"]
+        verbose_name_plural = "category aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "alias"], name="category_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} -> {self.category.label}"
+
+
+class AppointmentCount(models.Model):
+    """One crosstab row: appointments of one kind at one practice in one month.
+
+    Deliberately no unique constraint on the grain: the table is bulk-loaded with COPY,
+    and a month is replaced whole per practice (docs/decisions/0006).
+    """
+
+    practice = models.ForeignKey(
+        "practices.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    status = models.ForeignKey(AppointmentCategory, on_delete=models.PROTECT, related_name="+")
+    hcp_type = models.ForeignKey(AppointmentCategory, on_delete=models.PROTECT, related_name="+")
+    mode = models.ForeignKey(AppointmentCategory, on_delete=models.PROTECT, related_name="+")
+    national_category = models.ForeignKey(
+        AppointmentCategory, on_delete=models.PROTECT, related_name="+"
+    )
+    booking_band = models.ForeignKey(
+        AppointmentCategory, on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+    batch = models.ForeignKey(
+        "metrics.ImportBatch", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    source_file = models.ForeignKey(
+        "metrics.ImportFile", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    source_row = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "practice"], name="appointment_month_practice")]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="appointment_month_is_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} {self.month:%b %Y}: {self.count}"
+
+
+class GpadPracticeMonth(models.Model):
+    """What a month's GPAD said about a practice: the PCN and sub-ICB it reported, and
+    which batch and file its rows came from."""
+
+    practice = models.ForeignKey(
+        "practices.Organisation", on_delete=models.CASCADE, related_name="gpad_months"
+    )
+    month = models.DateField()
+    pcn_code = models.CharField(max_length=12, blank=True)
+    sub_icb_code = models.CharField(max_length=12, blank=True)
+    appointments = models.PositiveIntegerField(default=0)
+    batch = models.ForeignKey("metrics.ImportBatch", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["practice", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "month"], name="gpad_practice_month_unique"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="gpad_month_is_first"),
+        ]
+        indexes = [models.Index(fields=["month"], name="gpad_practice_month_month")]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} {self.month:%b %Y}"

@@ -1,0 +1,144 @@
+"""Measures: reviewed definitions, and their values for every organisation and month.
+
+Definitions are data (metrics/measures/definitions/*.json), synced into
+``MeasureDefinition``. Values are rows of (measure, organisation, period, numerator,
+denominator, value) under a unique constraint, with the context a board reads beside them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class MeasureDefinition(models.Model):
+    code = models.SlugField(max_length=60, primary_key=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    why_it_matters = models.TextField()
+    numerator = models.JSONField(help_text="What is counted: category filters, or a total.")
+    denominator = models.JSONField(null=True, blank=True, help_text="What it is divided by.")
+    numerator_text = models.CharField(max_length=300)
+    denominator_text = models.CharField(max_length=300, blank=True)
+    multiplier = models.PositiveIntegerField(default=1, help_text="100 for a %, 1000 per 1,000.")
+    unit = models.CharField(max_length=40)
+    higher_is_better = models.BooleanField(null=True, help_text="Blank: neither is better.")
+    source = models.CharField(max_length=40)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+
+class MeasureValue(models.Model):
+    """One measure for one organisation in one month. ``value`` is unrounded."""
+
+    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField(help_text="First day of the month.")
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True, help_text="Blank when the denominator is 0.")
+    per_working_day = models.FloatField(null=True, blank=True)
+    change_year = models.FloatField(
+        null=True, blank=True, help_text="value minus the same month last year's value"
+    )
+    change_baseline = models.FloatField(
+        null=True, blank=True, help_text="value minus the baseline month's value"
+    )
+    percentile_england = models.FloatField(null=True, blank=True, help_text="0-100, practices")
+    percentile_icb = models.FloatField(null=True, blank=True, help_text="0-100, practices")
+    batch = models.ForeignKey(
+        "metrics.ImportBatch", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["measure", "org", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "org", "period"], name="measure_value_unique"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="measure_value_month"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="measure_value_denominator_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["measure", "period"], name="measure_value_measure_period"),
+            models.Index(fields=["org", "measure", "period"], name="measure_value_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.org_id} {self.period:%b %Y}: {self.value}"
+
+
+class MeasureDecile(models.Model):
+    """National deciles of practice values: the 10th, 20th ... 90th percentile."""
+
+    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    decile = models.PositiveSmallIntegerField()
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["measure", "period", "decile"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period", "decile"], name="measure_decile_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(decile__gte=1, decile__lte=9), name="measure_decile_1_to_9"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.period:%b %Y} D{self.decile}: {self.value}"
+
+
+class RollupMember(models.Model):
+    """Practice P counts towards organisation O in month M: the memberships in force on
+    the first of the month, worked out once per month for every roll-up."""
+
+    month = models.DateField()
+    org = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey(
+        "practices.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "org", "practice"], name="rollup_member_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "practice"], name="rollup_member_practice")]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} in {self.org_id} {self.month:%b %Y}"
+
+
+class BaselineSetting(models.Model):
+    """The month an ICB compares against. Blank: the same calendar month of 2019."""
+
+    icb = models.OneToOneField(
+        "practices.Organisation", on_delete=models.CASCADE, related_name="baseline_setting"
+    )
+    month = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__day=1), name="baseline_is_a_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.icb_id}: {self.month or 'same month of 2019'}"
