@@ -44,10 +44,11 @@ def _database_url() -> str:
 def worker_queue():
     """A worker, in its own process, listening on a queue of its own."""
     queue = f"worker-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "access_portal.settings"}
-    command = [sys.executable, "-m", "celery", "-A", "access_portal", "worker", "--pool=solo",
-               "--without-gossip", "--without-mingle", "--loglevel=warning", "-Q", queue]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env["DJANGO_SETTINGS_MODULE"] = "access_portal.settings"
+    command = [sys.executable, "-m", "celery", "-A", "access_portal", "worker"]
+    command += ["--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=warning"]
+    process = subprocess.Popen([*command, "-Q", queue], cwd=ROOT, env=env)
     yield queue
     process.terminate()
     process.wait(timeout=30)

@@ -12,11 +12,12 @@ from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PUBLICATION = "Patients Registered at a GP Practice,2025-05-01,GP,11X,E38000150"
 LIST_SIZE_FILE = (
     "PUBLICATION,EXTRACT_DATE,TYPE,SUB_ICB_LOCATION_CODE,ONS_SUB_ICB_LOCATION_CODE,CODE,"
     "POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\r\n"
-    "Patients Registered at a GP Practice,2025-05-01,GP,11X,E38000150,L85001,TA1 1AA,ALL,ALL,6123\r\n"
-    "Patients Registered at a GP Practice,2025-05-01,GP,11X,E38000150,L85002,TA1 1AB,ALL,ALL,7456\r\n"
+    f"{PUBLICATION},L85001,TA1 1AA,ALL,ALL,6123\r\n"
+    f"{PUBLICATION},L85002,TA1 1AB,ALL,ALL,7456\r\n"
 )
 
 
