@@ -74,6 +74,10 @@ def count_of(value: int, singular: str, plural: str | None = None) -> str:
     return f"{number(value)} {word}"
 
 
+# The NHS England publication every list size (registered patients) figure comes from.
+LIST_SIZE_SOURCE = "Patients Registered at a GP Practice"
+
+
 def source_note(what: str, source: str, as_at: dt.date | None) -> str:
     """List sizes: Patients Registered at a GP Practice, 1 Nov 2026"""
     when = f"{as_at.day} {as_at:%b %Y}" if as_at else "no figures loaded yet"

@@ -9,11 +9,9 @@ from django.utils import timezone
 
 from core.access import scope_for
 from core.pages import portal_page, render_page
+from core.presenters import LIST_SIZE_SOURCE
 from metrics.sources import all_sources
 from practices.selectors import icb_overviews
-
-# The publication the practice list sizes on the home page come from.
-LIST_SIZE_SOURCE = "Patients Registered at a GP Practice"
 
 
 class SignInView(LoginView):
