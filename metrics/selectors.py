@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from metrics.models import ImportBatch
@@ -34,7 +35,19 @@ class BatchState:
         return cls(
             status=batch.status,
             label=batch.get_status_display(),
-            progress=batch.progress,
+            progress=batch_progress(batch),
             outcome=batch.outcome,
             finished=batch.is_finished,
         )
+
+
+def batch_progress(batch: ImportBatch) -> int:
+    """Per cent done. A running import reports through the cache, because its own rows
+    are inside a transaction nobody else can see until it ends."""
+    if batch.is_finished:
+        return batch.progress
+    return max(batch.progress, cache.get(progress_key(batch.pk), 0))
+
+
+def progress_key(batch_id: int) -> str:
+    return f"import-batch-progress-{batch_id}"

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from metrics.models import BatchStatus, ImportBatch
+from metrics.selectors import progress_key
 from metrics.sources import get_source
 from metrics.sources.base import Parsed, ProblemLog, Source, WriteContext, Written, WrongKindOfFile
 
@@ -92,10 +94,13 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
     _mark_running(batch)
     source = get_source(batch.source)
     try:
-        parsed, problems = _parse(source, batch)
+        if source.streams:
+            parsed, problems, written = _stream(source, batch)
+        else:
+            parsed, problems = _parse(source, batch)
+            written = None if problems else _write(source, parsed, batch)
         if problems:
             return _fail(batch, problems, parsed)
-        written = _write(source, parsed, batch)
     except WrongKindOfFile as refusal:
         return _refuse(batch, source, str(refusal))
     except Exception as error:  # recorded for the user, then re-raised for the logs
@@ -110,10 +115,16 @@ def _mark_running(batch: ImportBatch) -> None:
 
 
 def _progress_saver(batch: ImportBatch):
+    """Report progress to the cache (seen at once by the status page) and, outside a
+    transaction, to the batch row."""
+
     def save(percent: int) -> None:
         percent = max(1, min(int(percent), 95))
-        if percent > batch.progress:
-            batch.progress = percent
+        if percent <= batch.progress:
+            return
+        batch.progress = percent
+        cache.set(progress_key(batch.pk), percent, timeout=24 * 3600)
+        if not transaction.get_connection().in_atomic_block:
             ImportBatch.objects.filter(pk=batch.pk).update(progress=percent)
 
     return save
@@ -128,17 +139,46 @@ def _parse(source: Source, batch: ImportBatch) -> tuple[Parsed, ProblemLog]:
     return parsed, problems
 
 
+def _context(batch: ImportBatch) -> WriteContext:
+    return WriteContext(batch_id=batch.pk, as_of=timezone.localdate(batch.created_at))
+
+
 def _write(source: Source, parsed: Parsed, batch: ImportBatch) -> Written:
-    as_of = timezone.localdate(batch.created_at)
     with transaction.atomic():
-        written = source.write(parsed, WriteContext(batch_id=batch.pk, as_of=as_of))
-        _after_write(batch, parsed)
+        written = source.write(parsed, _context(batch))
+        _after_write(source, parsed)
     return written
 
 
-def _after_write(batch: ImportBatch, parsed: Parsed) -> None:
-    """What an import triggers once its rows are in (recomputation hooks go here)."""
-    batch.period_start, batch.period_end = parsed.period_start, parsed.period_end
+class _RollBack(Exception):  # noqa: N818 - control flow, never leaves this module
+    pass
+
+
+def _stream(source: Source, batch: ImportBatch) -> tuple[Parsed, ProblemLog, Written | None]:
+    """Read and write in one pass; any problem rolls the whole load back."""
+    problems, path = ProblemLog(), Path(batch.file_path)
+    if not path.exists():
+        raise WrongKindOfFile("The stored file is missing; upload it again.")
+    parsed, written = Parsed(), None
+    try:
+        with transaction.atomic():
+            parsed, written = source.load(path, problems, _context(batch), _progress_saver(batch))
+            if problems:
+                raise _RollBack
+            _after_write(source, parsed)
+    except _RollBack:
+        written = None
+    return parsed, problems, written
+
+
+def _after_write(source: Source, parsed: Parsed) -> None:
+    """What an import triggers once its rows are in: the measures it changes, recomputed
+    in the same transaction, so figures and data never disagree."""
+    recompute = source.months_to_recompute(parsed)
+    if recompute:
+        from metrics.measures.compute import measures_recompute
+
+        parsed.notes.extend(measures_recompute(recompute=recompute))
 
 
 def _finish(batch: ImportBatch, status: str, outcome: str, parsed: Parsed | None) -> ImportBatch:

@@ -131,6 +131,9 @@ class Source:
     cadence: ClassVar[str]
     expects: ClassVar[str]
     file_patterns: ClassVar[tuple[str, ...]] = ()
+    # A streaming source reads and writes in one pass inside the transaction (``load``),
+    # for files too large to hold; the transaction is rolled back if any problem is found.
+    streams: ClassVar[bool] = False
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
         """Read the whole file; raise WrongKindOfFile if it is not this source's."""
@@ -139,3 +142,25 @@ class Source:
     def write(self, parsed: Parsed, context: WriteContext) -> Written:
         """Write a clean file's records. Runs inside one transaction."""
         raise NotImplementedError
+
+    def load(
+        self, path: Path, problems: ProblemLog, context: WriteContext, progress: Progress
+    ) -> tuple[Parsed, Written]:
+        """Read, check and write in one pass (streaming sources only)."""
+        raise NotImplementedError
+
+    def months_to_recompute(self, parsed: Parsed) -> Recompute:
+        """Which months' measures this load changes: by default none."""
+        return Recompute()
+
+
+@dataclass(frozen=True)
+class Recompute:
+    """Measures to recompute after a load: some months, from a month on, or every month."""
+
+    months: frozenset[dt.date] = frozenset()
+    from_month: dt.date | None = None
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.months or self.from_month or self.everything)
