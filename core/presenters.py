@@ -84,6 +84,15 @@ def source_note(what: str, source: str, as_at: dt.date | None) -> str:
     return f"{what}: {source}, {when}"
 
 
+def patients(counts) -> str:
+    """Registered patients over some practices, saying when not every practice has a figure."""
+    if counts.patients is None:
+        return "Not loaded"
+    if counts.reporting < counts.practices:
+        return f"{number(counts.patients)} ({counts.reporting} of {counts.practices} practices)"
+    return number(counts.patients)
+
+
 def file_size(size: int | None) -> str:
     """2.4 MB"""
     if size is None:
@@ -162,6 +171,7 @@ FILTERS = {
     "date_range": date_range,
     "period": period,
     "count_of": count_of,
+    "patients": patients,
     "file_size": file_size,
     "problem": problem,
     "org_url": org_url,

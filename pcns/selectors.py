@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from practices.models import ListSize, Membership, Organisation, OrgKind, Relation
 from practices.selectors import (
+    Counts,
     Link,
     latest_list_sizes,
     links_of_children,
@@ -27,6 +28,13 @@ def pcn_members(pcn: Organisation, day: dt.date) -> list[MemberPractice]:
     practices = list(members_as_at(pcn, day, OrgKind.PRACTICE).order_by("name"))
     sizes = latest_list_sizes([p.pk for p in practices], day)
     return [MemberPractice(p, sizes.get(p.pk)) for p in practices]
+
+
+def member_counts(members: list[MemberPractice]) -> Counts:
+    """How many practices, and their patients where a list size is loaded."""
+    known = [m.list_size.all_patients for m in members if m.list_size is not None]
+    known = [patients for patients in known if patients is not None]
+    return Counts(len(members), sum(known) if known else None, len(known))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from core.access import scope_for
 from core.charts import Series, line_chart
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
-from pcns.selectors import TrendPoint, pcn_list_size_trend, pcn_members
+from pcns.selectors import TrendPoint, member_counts, pcn_list_size_trend, pcn_members
 from practices.models import OrgKind
 from practices.selectors import members_history, trail
 
@@ -24,12 +24,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     day = timezone.localdate()
     trend = pcn_list_size_trend(pcn)
     above = trail(pcn, day)
+    members = pcn_members(pcn, day)
     context = {
         "pcn": pcn,
         "day": day,
         "place": next((o for o in above if o.kind == OrgKind.SUB_ICB), None),
         "breadcrumbs": org_breadcrumbs(scope, pcn, above),
-        "members": pcn_members(pcn, day),
+        "members": members,
+        "member_counts": member_counts(members),
         "history": members_history(pcn).filter(child__kind=OrgKind.PRACTICE),
         "trend": trend,
         "chart": _chart(trend),

@@ -219,8 +219,17 @@ def _open_on(org: Organisation, day: dt.date) -> bool:
 
 @dataclass(frozen=True)
 class Counts:
+    """Open practices and their registered patients. ``reporting`` practices had a list size;
+    ``patients`` is None when none did (not loaded is not zero)."""
+
     practices: int
-    patients: int
+    patients: int | None
+    reporting: int
+
+
+@dataclass(frozen=True)
+class OrgCounts(Counts):
+    org: Organisation | None = None
 
 
 @dataclass
@@ -248,15 +257,17 @@ class RegisterSnapshot:
         return org is not None and org.kind == OrgKind.PRACTICE and _open_on(org, self.day)
 
     def counts(self, practice_ids: set[int]) -> Counts:
-        patients = sum(self.sizes[pk].all_patients or 0 for pk in practice_ids if pk in self.sizes)
-        return Counts(practices=len(practice_ids), patients=patients)
+        found = [self.sizes[pk].all_patients for pk in practice_ids if pk in self.sizes]
+        known = [patients for patients in found if patients is not None]
+        total = sum(known) if known else None
+        return Counts(practices=len(practice_ids), patients=total, reporting=len(known))
 
-    def summary(self, org: Organisation) -> OrgSummary:
+    def summary(self, org: Organisation) -> OrgCounts:
         if org.kind == OrgKind.PRACTICE:
             counts = self.counts({org.pk} if self._is_open_practice(org.pk) else set())
         else:
             counts = self.counts(self.open_practices_under(org.pk))
-        return OrgSummary(org=org, practices=counts.practices, patients=counts.patients)
+        return OrgCounts(counts.practices, counts.patients, counts.reporting, org=org)
 
     @property
     def list_sizes_month(self) -> dt.date | None:
@@ -286,9 +297,9 @@ class PlaceOverview:
     """A sub-ICB location: its PCNs with counts, and the practices that are in no PCN."""
 
     place: Organisation
-    pcns: list[OrgSummary]
+    pcns: list[OrgCounts]
     no_pcn: Counts
-    no_pcn_practices: list[OrgSummary]
+    no_pcn_practices: list[OrgCounts]
     totals: Counts
 
 
@@ -344,7 +355,7 @@ def icb_overviews(icb_ids: Iterable[int], day: dt.date) -> list[IcbOverview]:
 class MemberList:
     """Members of a region (its ICBs) with counts, for the organisation browser."""
 
-    members: list[OrgSummary]
+    members: list[OrgCounts]
     list_sizes_month: dt.date | None
 
 

@@ -205,3 +205,15 @@ def test_the_home_page_of_a_manager_of_the_other_icb_shows_only_theirs(client, o
 
     assert "NHS Bath and North East Somerset ICB at a glance" in text
     assert "NHS Somerset ICB - 11X" not in text
+
+
+def test_patients_with_no_list_sizes_loaded_show_as_not_loaded_not_zero(client, icb_manager):
+    from practices.models import ListSize
+
+    ListSize.objects.all().delete()
+
+    text = visible_text(page_as(client, icb_manager, reverse("home")))
+
+    assert "Registered patients Not loaded" in text
+    assert "PCN U00001 (U00001) 2 Not loaded" in text
+    assert "List sizes: Patients Registered at a GP Practice, no figures loaded yet" in text

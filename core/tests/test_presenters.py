@@ -102,3 +102,17 @@ def test_a_chart_carries_its_figure_as_json_that_cannot_end_its_script():
     assert 'data-app-chart="trend-figure"' in html and 'aria-hidden="true"' in html
     assert '<script type="application/json" id="trend-figure">' in html
     assert "Patients <all>" not in html and "Patients \\u003call\\u003e" in html
+
+
+def test_patients_not_loaded_are_not_shown_as_zero():
+    counts = SimpleNamespace(practices=3, patients=None, reporting=0)
+
+    assert presenters.patients(counts) == "Not loaded"
+
+
+def test_patients_say_when_only_some_practices_have_a_list_size():
+    some = SimpleNamespace(practices=3, patients=12_000, reporting=2)
+    every = SimpleNamespace(practices=3, patients=18_000, reporting=3)
+
+    assert presenters.patients(some) == "12,000 (2 of 3 practices)"
+    assert presenters.patients(every) == "18,000"

@@ -123,3 +123,14 @@ def test_the_pcn_page_takes_a_bounded_number_of_queries_however_many_practices(
         response = client.get(PCN_B)
 
     assert "22 of 22" in visible_text(response)
+
+
+def test_a_member_without_a_list_size_is_counted_but_its_patients_are_not_guessed(
+    client, board_member, tree
+):
+    tree.practices["L85003"].list_sizes.all().delete()
+
+    text = visible_text(page_as(client, board_member, PCN_B))
+
+    assert "Surgery L85003 (L85003) Not loaded" in text
+    assert "All member practices 11,010 (1 of 2 practices)" in text
