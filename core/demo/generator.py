@@ -3,7 +3,8 @@
 The demo is shaped like NHS Somerset ICB (one region, one ICB, one sub-ICB location, 13 PCNs and
 62 open practices) but every PCN, practice, address and phone number is invented. The files go
 through the same importers as the national extracts, so the demo exercises the real code paths:
-the ODS organisation reports, the GPAD ``Mapping.csv`` and the monthly list-size files.
+the ODS organisation reports, the GPAD ``Mapping.csv``, the monthly list-size files and the
+GPAD appointment zips.
 
 Pure standard library, no Django: the generator can be unit-tested without a database, and the same
 seed always gives the same bytes. This module is the public face of ``core.demo``: the structure
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.demo import formats
+from core.demo import formats, gpad
 from core.demo.populations import FIRST_MONTH, LAST_MONTH, demo_months, has_age_file, list_size
 from core.demo.structure import (
     CLOSE_DATE,
@@ -49,6 +50,7 @@ __all__ = [
     "ONS_SUB_ICB_CODE",
     "REGION_CODE",
     "REGION_NAME",
+    "SOURCE_GPAD",
     "SOURCE_GPAD_MAPPING",
     "SOURCE_LIST_SIZES",
     "SOURCE_PCNS",
@@ -74,6 +76,7 @@ SOURCE_PCNS = "ods-pcns"
 SOURCE_PCN_MEMBERS = "ods-pcn-members"
 SOURCE_GPAD_MAPPING = "gpad-mapping"
 SOURCE_LIST_SIZES = "list-sizes"
+SOURCE_GPAD = "gpad"
 
 _PARTNERS_FILE = "epcncorepartnerdetails.csv"
 
@@ -90,12 +93,16 @@ class DemoManifest:
         return tuple(path for code, path in self.files if code == source_code)
 
 
-def demo_files_write(*, out_dir: Path, seed: int = DEFAULT_SEED) -> DemoManifest:
+def demo_files_write(
+    *, out_dir: Path, seed: int = DEFAULT_SEED, include_gpad: bool = True
+) -> DemoManifest:
     """Write the demo ICB's files into ``out_dir`` and list them in load order.
 
-    Organisations come first because list sizes refer to practices. ``epraccur_legacy.csv`` (the
-    pre-2025 layout of the same organisations) is written for importer tests but left out of the
-    manifest: loading both would load the practices twice."""
+    Organisations come first because list sizes refer to practices, and list sizes before the
+    GPAD zips because appointment rates need them. ``epraccur_legacy.csv`` (the pre-2025 layout
+    of the same organisations) is written for importer tests but left out of the manifest:
+    loading both would load the practices twice. ``include_gpad=False`` leaves the GPAD zips
+    out altogether."""
     out_dir.mkdir(parents=True, exist_ok=True)
     structure = demo_structure(seed)
     formats.epraccur_write(out_dir / "epraccur_legacy.csv", structure, legacy=True)
@@ -107,6 +114,9 @@ def demo_files_write(*, out_dir: Path, seed: int = DEFAULT_SEED) -> DemoManifest
         (SOURCE_GPAD_MAPPING, formats.mapping_write(out_dir / "Mapping.csv", structure)),
         *_list_size_files(out_dir, structure),
     ]
+    if include_gpad:
+        zips = gpad.demo_gpad_write(out_dir=out_dir, structure=structure)
+        files.extend((SOURCE_GPAD, path) for path in zips)
     return DemoManifest(out_dir=out_dir, seed=seed, files=tuple(files))
 
 
