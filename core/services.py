@@ -23,9 +23,11 @@ class DemoLogin:
     covers: str
 
 
-def demo_icb_load(*, out_dir: Path) -> list[ImportBatch]:
-    """Write the demo ICB's files and load each through its real importer, in order."""
-    manifest = demo_files_write(out_dir=out_dir)
+def demo_icb_load(*, out_dir: Path, appointments: bool = True) -> list[ImportBatch]:
+    """Write the demo ICB's files and load each through its real importer, in order.
+
+    ``appointments=False`` leaves out the 27 months of GPAD (for quick register checks)."""
+    manifest = demo_files_write(out_dir=out_dir, include_gpad=appointments)
     batches = []
     for source, path in manifest.files:
         batch = import_file(source=source, path=path)

@@ -224,7 +224,11 @@ def _succeed(batch: ImportBatch, parsed: Parsed, written: Written) -> ImportBatc
     batch.rows_loaded, batch.rows_rejected = written.loaded, 0
     if not written.changed_anything:
         batch.duplicate_of = _same_file_before(batch)
-        outcome = f"Nothing changed: all {written.loaded} rows matched what was already loaded."
+        outcome = "Nothing changed: " + (
+            f"all {written.loaded} rows matched what was already loaded."
+            if written.loaded
+            else "everything in the file was already loaded from this same file."
+        )
         return _finish(batch, BatchStatus.UNCHANGED, outcome, parsed)
     outcome = (
         f"Loaded {written.loaded} rows: {written.created} records added, "

@@ -205,11 +205,11 @@ class Membership(models.Model):
                 condition=~Q(child=models.F("parent")), name="membership_not_self"
             ),
             models.UniqueConstraint(
-                fields=["relation", "child", "parent", "start_date"],
+                fields=["relation", "child", "parent", "basis", "start_date"],
                 name="membership_unique_start",
             ),
             models.UniqueConstraint(
-                fields=["relation", "child", "parent"],
+                fields=["relation", "child", "parent", "basis"],
                 condition=Q(start_date__isnull=True),
                 name="membership_unique_undated",
             ),

@@ -210,7 +210,11 @@ def memberships_record_dated(
     ).delete()
     existing = {
         (m.child_id, m.parent_id, m.start_date): m
-        for m in Membership.objects.filter(relation=relation, child_id__in=list(child_ids.values()))
+        for m in Membership.objects.filter(
+            relation=relation,
+            child_id__in=list(child_ids.values()),
+            basis=MembershipBasis.PUBLISHED,
+        )
     }
     new, changed, result = [], [], Written()
     for link in links:

@@ -1,4 +1,4 @@
-"""The demo ICB, loaded through the real importers, is the ICB the issue describes."""
+"""The demo ICB, loaded through the real importers, is the ICB the issues describe."""
 
 import datetime as dt
 
@@ -6,65 +6,62 @@ import pytest
 from django.core.management import call_command
 
 from core.demo.generator import ICB_CODE, demo_structure
+from core.demo.gpad import data_quality_practice_code
 from core.models import Role, RoleAssignment
-from metrics.models import BatchStatus, ImportBatch
+from core.services import demo_icb_load, demo_users_create
+from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch, MeasureValue
 from practices.models import Organisation, OrgKind
 from practices.selectors import latest_list_sizes, members_as_at, parent_as_at
 
 pytestmark = pytest.mark.django_db
+LAST_MONTH = dt.date(2026, 10, 1)
 
 
-@pytest.fixture
-def demo(tmp_path):
-    call_command("demo_load", out=tmp_path / "demo")
-    return demo_structure()
-
-
-def test_every_demo_file_loads_through_its_importer(demo):
-    statuses = set(ImportBatch.objects.values_list("status", flat=True))
-    sources = set(ImportBatch.objects.values_list("source", flat=True))
-
-    assert statuses == {BatchStatus.SUCCEEDED}
-    assert sources == {"ods-practices", "ods-pcns", "ods-pcn-members", "gpad-mapping", "list-sizes"}
-
-
-def test_the_demo_icb_has_62_open_practices_in_13_pcns_and_one_in_none(demo):
+def test_the_demo_register_has_62_open_practices_in_13_pcns_one_in_none_and_a_mover(tmp_path):
+    demo = demo_structure()
+    batches = demo_icb_load(out_dir=tmp_path, appointments=False)
+    assert {b.status for b in batches} == {BatchStatus.SUCCEEDED}
     icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
     today = dt.date(2026, 11, 1)
 
     practices = members_as_at(icb, today, OrgKind.PRACTICE).open_on(today)
     pcns = members_as_at(icb, today, OrgKind.PCN)
     in_pcns = {p.pk for pcn in pcns for p in members_as_at(pcn, today, OrgKind.PRACTICE)}
-
     assert practices.count() == 62 and pcns.count() == 13
     assert [p.code for p in practices if p.pk not in in_pcns] == [demo.unallocated_practice_code]
     sizes = latest_list_sizes(practices.values_list("pk", flat=True), today)
-    patients = sum(size.all_patients for size in sizes.values())
-    assert 580_000 <= patients <= 620_000
+    assert 580_000 <= sum(size.all_patients for size in sizes.values()) <= 620_000
 
-
-def test_the_practice_that_moved_is_in_its_old_pcn_before_the_move_and_its_new_one_after(demo):
     move = demo.move
     practice = Organisation.objects.get(kind=OrgKind.PRACTICE, code=move.practice_code)
-
     before = parent_as_at(practice, OrgKind.PCN, move.moved_on - dt.timedelta(days=1))
     after = parent_as_at(practice, OrgKind.PCN, move.moved_on)
-
     assert (before.code, after.code) == (move.old_pcn_code, move.new_pcn_code)
 
 
-def test_loading_the_demo_again_is_refused_unless_asked_and_then_changes_nothing(demo, tmp_path):
-    batches = ImportBatch.objects.count()
-    call_command("demo_load", out=tmp_path / "demo")
-    assert ImportBatch.objects.count() == batches
+def test_the_whole_demo_loads_with_27_months_of_appointments_and_reloads_unchanged(tmp_path):
+    call_command("demo_load", out=tmp_path)
+    assert set(ImportBatch.objects.values_list("status", flat=True)) == {BatchStatus.SUCCEEDED}
+    months = set(GpadPracticeMonth.objects.values_list("month", flat=True))
+    assert len(months) == 27 and max(months) == LAST_MONTH
+    icb = Organisation.objects.get(code=ICB_CODE)
+    same_day = MeasureValue.objects.get(org=icb, period=LAST_MONTH, measure_id="same_day_pct")
+    assert 35 < same_day.value < 55 and same_day.change_year is not None
+    flagged = GpadPracticeMonth.objects.filter(incomplete=True, month=LAST_MONTH)
+    assert [row.practice.code for row in flagged] == [data_quality_practice_code(demo_structure())]
 
-    call_command("demo_load", out=tmp_path / "demo", reload=True)
+    batches = ImportBatch.objects.count()
+    call_command("demo_load", out=tmp_path)
+    assert ImportBatch.objects.count() == batches  # already loaded: nothing is loaded again
+    call_command("demo_load", out=tmp_path, reload=True)
     reloaded = ImportBatch.objects.order_by("pk")[batches:]
     assert len(reloaded) == batches
     assert {batch.status for batch in reloaded} == {BatchStatus.UNCHANGED}
 
 
-def test_there_is_one_demo_user_per_role(demo):
+def test_there_is_one_demo_user_per_role(tmp_path):
+    demo_icb_load(out_dir=tmp_path, appointments=False)
+    demo_users_create()
     roles = set(RoleAssignment.objects.values_list("user__username", "role"))
     assert roles == {
         ("icb.manager", Role.ICB_MANAGER),

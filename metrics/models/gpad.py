@@ -124,6 +124,13 @@ class GpadPracticeMonth(models.Model):
     pcn_code = models.CharField(max_length=12, blank=True)
     sub_icb_code = models.CharField(max_length=12, blank=True)
     appointments = models.PositiveIntegerField(default=0)
+    patients = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Registered patients: latest list size at or before."
+    )
+    incomplete = models.BooleanField(
+        default=False,
+        help_text="Under 1 appointment per registered patient a year: left out of England.",
+    )
     batch = models.ForeignKey("metrics.ImportBatch", on_delete=models.PROTECT, related_name="+")
 
     class Meta:

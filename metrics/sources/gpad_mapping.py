@@ -127,3 +127,36 @@ def _links(records: list[MappingRow], child: str, parent: str) -> list[ObservedL
         if child_code:
             links[child_code] = ObservedLink(child_code, record.codes[parent], record.row)
     return list(links.values())
+
+
+def mapping_fill_gaps(path: Path, problems: ProblemLog, context: WriteContext) -> list[str]:
+    """A Mapping.csv that came inside a GPAD zip: add the organisations the register lacks
+    (and their names), and links only for organisations that have none of that kind.
+
+    It never moves anything: the zip may be older than what the register already knows.
+    """
+    before = problems.count
+    parsed = GpadMappingSource().parse(path, problems, lambda _: None)
+    if problems.count > before:
+        return []
+    added = Written()
+    for kind, *_ in LEVELS:
+        records = [OrgRecord(code=r.codes[kind], name=r.names[kind] or None, row=r.row)
+                   for r in parsed.records if r.codes[kind]]  # fmt: skip
+        added += organisations_upsert(kind=kind, records=records, context=context)
+    for relation, child, parent in _RELATIONS:
+        links = _unlinked(_links(parsed.records, child, parent), relation, child)
+        added += memberships_observe(relation=relation, links=links, context=context)
+    return [f"Mapping.csv: {added.created} organisations or links added, {added.updated} updated."]
+
+
+def _unlinked(links: list[ObservedLink], relation: str, child_kind: str) -> list[ObservedLink]:
+    from practices.models import Membership, Organisation
+
+    linked = set(
+        Organisation.objects.filter(
+            kind=child_kind,
+            pk__in=Membership.objects.filter(relation=relation).values("child_id"),
+        ).values_list("code", flat=True)
+    )
+    return [link for link in links if link.child not in linked and link.parent]

@@ -1,0 +1,119 @@
+"""The context beside each value: change on last year and on the baseline month,
+percentile ranks among practices, and national deciles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+from django.db import connection
+
+from metrics.calendar import add_months
+from metrics.models import (
+    BaselineSetting,
+    GpadPracticeMonth,
+    MeasureDecile,
+    MeasureValue,
+    RollupMember,
+)
+from practices.models import Organisation, OrgKind
+from practices.selectors import descendant_ids
+
+DEFAULT_BASELINE_YEAR = 2019
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _change_sql(column: str, org_filter: str = "") -> str:
+    mv = _table(MeasureValue)
+    return (
+        f"UPDATE {mv} SET {column} = value - (SELECT p.value FROM {mv} p "  # noqa: S608
+        f"WHERE p.measure_id = {mv}.measure_id AND p.org_id = {mv}.org_id AND p.period = %s) "
+        f"WHERE period = %s {org_filter}"
+    )
+
+
+def year_changes_update(*, month: dt.date) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_change_sql("change_year"), [add_months(month, -12), month])
+
+
+def default_baseline(month: dt.date) -> dt.date:
+    """Pre-Covid: the same calendar month of 2019."""
+    return month.replace(year=DEFAULT_BASELINE_YEAR)
+
+
+def baseline_changes_update(*, months: list[dt.date]) -> None:
+    """Change against the baseline: the same month of 2019 unless an ICB chose a month,
+    in which case everything in that ICB is compared with its chosen month."""
+    chosen = list(BaselineSetting.objects.exclude(month=None).select_related("icb"))
+    if _touches_a_baseline(months, chosen):
+        months = sorted(set(MeasureValue.objects.values_list("period", flat=True).distinct()))
+    with connection.cursor() as cursor:
+        for month in months:
+            cursor.execute(_change_sql("change_baseline"), [default_baseline(month), month])
+            for setting in chosen:
+                _icb_baseline(cursor, setting, month)
+
+
+def _touches_a_baseline(months: list[dt.date], chosen: list[BaselineSetting]) -> bool:
+    baselines = {s.month for s in chosen}
+    return any(m.year == DEFAULT_BASELINE_YEAR or m in baselines for m in months)
+
+
+def _icb_baseline(cursor, setting: BaselineSetting, month: dt.date) -> None:
+    ids = sorted(descendant_ids([setting.icb_id]) | {setting.icb_id})
+    marks = ", ".join(["%s"] * len(ids))
+    cursor.execute(
+        _change_sql("change_baseline", f"AND org_id IN ({marks})"), [setting.month, month, *ids]
+    )
+
+
+def percentiles_update(*, month: dt.date) -> None:
+    """Percentile rank (0-100, highest value 100) among practices in England that recorded
+    completely, and among all practices in the same ICB."""
+    mv, gpm, rm, org = (
+        _table(MeasureValue),
+        _table(GpadPracticeMonth),
+        _table(RollupMember),
+        _table(Organisation),
+    )
+    england = (
+        f"SELECT mv.id AS id, PERCENT_RANK() OVER (PARTITION BY mv.measure_id "  # noqa: S608
+        f"ORDER BY mv.value) * 100 AS rank FROM {mv} mv JOIN {gpm} g ON g.practice_id = mv.org_id "
+        f"AND g.month = mv.period WHERE mv.period = %s AND mv.value IS NOT NULL "
+        f"AND NOT g.incomplete"
+    )
+    icb = (
+        f"SELECT mv.id AS id, PERCENT_RANK() OVER (PARTITION BY mv.measure_id, rm.org_id "  # noqa: S608
+        f"ORDER BY mv.value) * 100 AS rank FROM {mv} mv JOIN {rm} rm ON rm.practice_id = mv.org_id "
+        f"AND rm.month = mv.period JOIN {org} o ON o.id = rm.org_id AND o.kind = %s "
+        f"WHERE mv.period = %s AND mv.value IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_rank_update("percentile_england", england), [month])
+        cursor.execute(_rank_update("percentile_icb", icb), [OrgKind.ICB, month])
+
+
+def _rank_update(column: str, ranks: str) -> str:
+    mv = _table(MeasureValue)
+    return f"UPDATE {mv} SET {column} = r.rank FROM ({ranks}) r WHERE {mv}.id = r.id"  # noqa: S608
+
+
+def deciles_record(*, month: dt.date) -> None:
+    """The 10th to 90th percentiles of practice values across England, per measure."""
+    complete = GpadPracticeMonth.objects.filter(month=month, incomplete=False)
+    values = MeasureValue.objects.filter(
+        period=month, org_id__in=complete.values("practice_id"), value__isnull=False
+    ).values_list("measure_id", "value")
+    by_measure: dict[str, list[float]] = defaultdict(list)
+    for measure, value in values:
+        by_measure[measure].append(value)
+    MeasureDecile.objects.bulk_create(
+        MeasureDecile(measure_id=measure, period=month, decile=d, value=float(cut))
+        for measure, found in by_measure.items()
+        for d, cut in enumerate(np.percentile(found, range(10, 100, 10)), start=1)
+    )

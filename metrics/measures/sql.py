@@ -1,0 +1,142 @@
+"""The SQL that turns appointments into measure values, built from the definitions.
+
+A definition's numerator and denominator are filters on the five GPAD dimensions
+(``{"where": {"booking_band": ["same_day"]}}``), or registered patients. Each distinct
+filter becomes one SUM(CASE ...) column of a single GROUP BY pass over the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+
+from metrics.models import (
+    AppointmentCategory,
+    AppointmentCount,
+    GpadPracticeMonth,
+    MeasureDefinition,
+    MeasureValue,
+    RollupMember,
+)
+
+DIMENSION_FIELDS = {
+    "status": "status_id",
+    "hcp_type": "hcp_type_id",
+    "mode": "mode_id",
+    "national_category": "national_category_id",
+    "booking_band": "booking_band_id",
+}
+PATIENTS = "g.patients"
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@dataclass(frozen=True)
+class MeasureSql:
+    definitions: list[MeasureDefinition]
+    sums: dict[str, str]  # SUM expression -> column name in the month's sums table
+    numerators: dict[str, str]  # measure code -> column (or patients) for its numerator
+    denominators: dict[str, str | None]
+
+    @classmethod
+    def build(cls) -> MeasureSql:
+        ids = _category_ids()
+        definitions = list(MeasureDefinition.objects.filter(source="gpad"))
+        sums: dict[str, str] = {}
+        numerators = {d.code: _column(d.numerator, ids, sums) for d in definitions}
+        denominators = {d.code: _column(d.denominator, ids, sums) for d in definitions}
+        return cls(definitions, sums, numerators, denominators)
+
+    def practice_values(self, cursor, month: dt.date) -> None:
+        cursor.execute("DROP TABLE IF EXISTS measure_sums")
+        columns = ", ".join(f"{expr} AS {name}" for expr, name in self.sums.items())
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE measure_sums AS SELECT practice_id, {columns} "  # noqa: S608
+            f"FROM {_table(AppointmentCount)} WHERE month = %s GROUP BY practice_id",
+            [month],
+        )
+        for definition in self.definitions:
+            self._practice_insert(cursor, definition, month)
+        cursor.execute("DROP TABLE measure_sums")
+
+    def _practice_insert(self, cursor, definition: MeasureDefinition, month: dt.date) -> None:
+        numerator = f"s.{self.numerators[definition.code]}"
+        denominator = self.denominators[definition.code]
+        denominator = None if denominator is None else (
+            PATIENTS if denominator == PATIENTS else f"s.{denominator}"
+        )  # fmt: skip
+        value = _value(numerator, denominator, definition.multiplier)
+        cursor.execute(
+            f"INSERT INTO {_table(MeasureValue)} (measure_id, org_id, period, numerator, "  # noqa: S608
+            f"denominator, value, batch_id) SELECT %s, s.practice_id, %s, {numerator}, "
+            f"{denominator or 'NULL'}, {value}, g.batch_id FROM measure_sums s "
+            f"JOIN {_table(GpadPracticeMonth)} g ON g.practice_id = s.practice_id "
+            f"AND g.month = %s WHERE {denominator or '1'} IS NOT NULL",
+            [definition.code, month, month],
+        )
+
+    def rollup_values(self, cursor, month: dt.date) -> None:
+        """Every other level: sums of its member practices' numerators and denominators."""
+        total_den = "SUM(mv.denominator)"
+        value = (
+            f"CASE WHEN MAX(mv.denominator) IS NULL THEN SUM(mv.numerator) * 1.0 "
+            f"WHEN {total_den} > 0 THEN SUM(mv.numerator) * 1.0 * d.multiplier / {total_den} END"
+        )
+        cursor.execute(
+            f"INSERT INTO {_table(MeasureValue)} (measure_id, org_id, period, numerator, "  # noqa: S608
+            f"denominator, value, batch_id) SELECT mv.measure_id, rm.org_id, mv.period, "
+            f"SUM(mv.numerator), {total_den}, {value}, MAX(mv.batch_id) "
+            f"FROM {_table(MeasureValue)} mv JOIN {_table(RollupMember)} rm "
+            f"ON rm.practice_id = mv.org_id AND rm.month = mv.period "
+            f"JOIN {_table(MeasureDefinition)} d ON d.code = mv.measure_id "
+            f"WHERE mv.period = %s GROUP BY mv.measure_id, rm.org_id, mv.period, d.multiplier",
+            [month],
+        )
+
+    def per_working_day(self, cursor, month: dt.date, days: int | None) -> None:
+        counts = [d.code for d in self.definitions if d.denominator is None]
+        if not days or not counts:
+            return
+        marks = ", ".join(["%s"] * len(counts))
+        cursor.execute(
+            f"UPDATE {_table(MeasureValue)} SET per_working_day = numerator * 1.0 / %s "  # noqa: S608
+            f"WHERE period = %s AND measure_id IN ({marks})",
+            [days, month, *counts],
+        )
+
+
+def _category_ids() -> dict[str, dict[str, int]]:
+    ids: dict[str, dict[str, int]] = {}
+    for dimension, key, pk in AppointmentCategory.objects.values_list("dimension", "key", "pk"):
+        ids.setdefault(dimension, {})[key] = pk
+    return ids
+
+
+def _column(spec: dict | None, ids: dict[str, dict[str, int]], sums: dict[str, str]) -> str | None:
+    """The sums-table column for a numerator or denominator (adding it if new)."""
+    if spec is None:
+        return None
+    if spec.get("registered_patients"):
+        return PATIENTS
+    expression = _sum(spec.get("where", {}), ids)
+    return sums.setdefault(expression, f"s{len(sums)}")
+
+
+def _sum(where: dict[str, list[str]], ids: dict[str, dict[str, int]]) -> str:
+    conditions = []
+    for dimension, keys in sorted(where.items()):
+        chosen = sorted(ids[dimension][key] for key in keys)
+        conditions.append(f"{DIMENSION_FIELDS[dimension]} IN ({', '.join(map(str, chosen))})")
+    if not conditions:
+        return "SUM(count)"
+    return f"SUM(CASE WHEN {' AND '.join(conditions)} THEN count ELSE 0 END)"
+
+
+def _value(numerator: str, denominator: str | None, multiplier: int) -> str:
+    if denominator is None:
+        return f"{numerator} * 1.0"
+    return f"CASE WHEN {denominator} > 0 THEN {numerator} * 1.0 * {multiplier} / {denominator} END"

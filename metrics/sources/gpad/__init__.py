@@ -1,0 +1,189 @@
+"""GP appointments data (GPAD), "Appointments in General Practice": practice-level crosstabs.
+
+Takes the published zip (several months, possibly split by region, plus Mapping.csv) or a
+single crosstab CSV. Each file is streamed: the fast reader for clean files, the careful
+reader (row-numbered problems) for anything else. A month already loaded is replaced, for
+the practices the new file brings, in the same transaction; a month whose file is byte-for-
+byte the one already loaded is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+
+from metrics.models import GpadPracticeMonth, ImportFile
+from metrics.sources import register
+from metrics.sources.base import (
+    Parsed,
+    ProblemLog,
+    Progress,
+    Recompute,
+    Source,
+    WriteContext,
+    Written,
+)
+from metrics.sources.gpad.careful import CarefulReader
+from metrics.sources.gpad.chunks import Tally
+from metrics.sources.gpad.fast import ReadCarefully, fast_chunks
+from metrics.sources.gpad.files import Delivery, Member, delivery
+from metrics.sources.gpad.lookups import Categories, Practices
+from metrics.sources.gpad.store import (
+    facts_write,
+    months_replace,
+    practice_months_record,
+    reported_memberships_rebuild,
+)
+from metrics.sources.readers import Header
+
+
+@register
+class GpadSource(Source):
+    code = "gpad"
+    title = "GP appointments data (Appointments in General Practice)"
+    publisher = "NHS England"
+    cadence = "Monthly; each zip holds three months"
+    expects = (
+        "a GPAD practice-level crosstab: the published zip Practice_Level_Crosstab_<Mon>_<YY>.zip "
+        "or one of its CSVs, with columns APPOINTMENT_MONTH_START_DATE, GP_CODE, HCP_TYPE, "
+        "APPT_MODE, NATIONAL_CATEGORY, TIME_BETWEEN_BOOK_AND_APPT, COUNT_OF_APPOINTMENTS and "
+        "APPT_STATUS"
+    )
+    file_patterns = ("Practice_Level_Crosstab_*.zip", "Practice_Level_Crosstab_*.csv")
+    streams = True
+
+    def load(
+        self, path: Path, problems: ProblemLog, context: WriteContext, progress: Progress
+    ) -> tuple[Parsed, Written]:
+        with delivery(path) as files:
+            return GpadLoad(files, problems, context, progress).run()
+
+    def months_to_recompute(self, parsed: Parsed) -> Recompute:
+        months = parsed.extra.get("months", set())
+        return Recompute(months=frozenset(months))
+
+
+class GpadLoad:
+    """One delivery being loaded: its files in turn, then what they add up to."""
+
+    def __init__(
+        self, files: Delivery, problems: ProblemLog, context: WriteContext, progress: Progress
+    ) -> None:
+        self.files, self.problems, self.context, self.progress = files, problems, context, progress
+        self.parsed, self.tally = Parsed(), Tally()
+        self.categories = Categories()
+        self.practices = Practices(context)
+        self.total_bytes = sum(m.size for m in files.crosstabs) or 1
+        self.done_bytes = 0
+
+    def run(self) -> tuple[Parsed, Written]:
+        if self.files.mapping is not None:
+            self._fill_register_gaps(self.files.mapping)
+        for member in self.files.crosstabs:
+            self._member(member)
+        if self.files.ignored:
+            self.parsed.notes.append(
+                f"Not GPAD crosstabs, left aside: {', '.join(self.files.ignored)}."
+            )
+        if self.problems:
+            return self.parsed, Written()
+        return self.parsed, self._finish()
+
+    def _member(self, member: Member) -> None:
+        header, missing = member.header()
+        if missing:
+            self.problems.add(None, None, f"{member.name} has no {', '.join(missing)} column.")
+            return
+        month = member.first_month(header)
+        if month is not None and _already_loaded(month, member):
+            self.parsed.notes.append(
+                f"{member.name}: {month:%b %Y} is already loaded from this file."
+            )
+            self._advance(member)
+            return
+        file = ImportFile.objects.create(
+            batch_id=self.context.batch_id, name=member.name, checksum=member.checksum, month=month
+        )
+        file.rows = self._read(member, header, file)
+        file.save(update_fields=["rows"])
+        self._advance(member)
+
+    def _read(self, member: Member, header: Header, file: ImportFile) -> int:
+        """Fast read in a savepoint; if it gives up, undo it and read carefully."""
+        added_before = list(self.practices.added)
+        try:
+            with transaction.atomic():
+                tally = self._write(
+                    fast_chunks(member, header, self.categories, self.practices), file
+                )
+        except ReadCarefully:
+            self.practices = Practices(self.context)  # practices it added were rolled back too
+            self.practices.added = added_before
+            reader = CarefulReader(header, self.categories, self.practices, self.problems)
+            tally = self._write(reader.chunks(member), file)
+        self.tally.merge(tally)
+        self.parsed.rows_read += tally.rows
+        return tally.rows
+
+    def _write(self, chunks, file: ImportFile) -> Tally:
+        tally = Tally()
+        for chunk in chunks:
+            facts_write(chunk, batch_id=self.context.batch_id, file_id=file.pk)
+            tally.add(chunk)
+        return tally
+
+    def _advance(self, member: Member) -> None:
+        self.done_bytes += member.size
+        self.progress(80 * self.done_bytes / self.total_bytes)
+
+    def _finish(self) -> Written:
+        if not self.tally.rows:
+            self.parsed.notes.append("Every month in this file was already loaded from it.")
+            return Written(rows=0)
+        replaced = months_replace(tally=self.tally, batch_id=self.context.batch_id)
+        self.parsed.notes.extend(practice_months_record(tally=self.tally, context=self.context))
+        reported_memberships_rebuild(
+            practice_ids={p for p, _ in self.tally.totals}, context=self.context
+        )
+        self.progress(90)
+        self._describe(replaced)
+        return Written(created=self.tally.rows, rows=self.tally.rows)
+
+    def _describe(self, replaced: int) -> None:
+        months = sorted(self.tally.months)
+        for month in months:
+            self.parsed.cover(month)
+        self.parsed.extra["months"] = set(months)
+        if replaced:
+            self.parsed.notes.append(
+                f"Replaced {replaced:,} rows loaded earlier for the same months."
+            )
+        if self.practices.added:
+            added = ", ".join(self.practices.added[:50])
+            self.parsed.notes.append(
+                f"{len(self.practices.added)} practice(s) not in the register were added from "
+                f"the appointment rows: {added}."
+            )
+
+    def _fill_register_gaps(self, mapping: Member) -> None:
+        from metrics.sources.gpad_mapping import mapping_fill_gaps
+
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "Mapping.csv"
+            with mapping.open() as source, open(target, "wb") as copy:
+                shutil.copyfileobj(source, copy)
+            self.parsed.notes.extend(mapping_fill_gaps(target, self.problems, self.context))
+        self.practices = Practices(self.context)
+
+
+def _already_loaded(month: dt.date, member: Member) -> bool:
+    """Is this month's data, for every practice that has it, from a file with this checksum?"""
+    batches = set(GpadPracticeMonth.objects.filter(month=month).values_list("batch_id", flat=True))
+    if not batches:
+        return False
+    files = ImportFile.objects.filter(batch_id__in=batches, month=month)
+    return {f.checksum for f in files} == {member.checksum}

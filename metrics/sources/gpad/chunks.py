@@ -1,0 +1,61 @@
+"""A block of crosstab rows turned into ids, ready to write, whichever reader made it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# (practice id, month) -> the (PCN code, sub-ICB code) pairs its rows reported.
+PracticeMonths = dict[tuple[int, dt.date], set[tuple[str, str]]]
+
+
+@dataclass
+class Chunk:
+    practice_ids: np.ndarray
+    months: np.ndarray  # date ordinals of the first of each month
+    categories: dict[str, np.ndarray]  # dimension -> category ids
+    counts: np.ndarray
+    rows: np.ndarray  # the row number of each record in its file
+    practice_months: PracticeMonths = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def totals(self) -> dict[tuple[int, dt.date], int]:
+        """Appointments per (practice, month) in this chunk."""
+        keys = np.stack([self.practice_ids, self.months], axis=1)
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        sums = np.bincount(inverse.ravel(), weights=self.counts, minlength=len(unique))
+        return {
+            (int(p), dt.date.fromordinal(int(m))): int(total)
+            for (p, m), total in zip(unique, sums, strict=True)
+        }
+
+
+@dataclass
+class Tally:
+    """What all chunks of a load add up to."""
+
+    rows: int = 0
+    totals: dict[tuple[int, dt.date], int] = field(default_factory=dict)
+    reported: PracticeMonths = field(default_factory=dict)
+
+    def add(self, chunk: Chunk) -> None:
+        self.rows += len(chunk)
+        self._combine(chunk.totals(), chunk.practice_months)
+
+    def merge(self, other: Tally) -> None:
+        self.rows += other.rows
+        self._combine(other.totals, other.reported)
+
+    def _combine(self, totals: dict, reported: PracticeMonths) -> None:
+        for key, total in totals.items():
+            self.totals[key] = self.totals.get(key, 0) + total
+        for key, pairs in reported.items():
+            self.reported.setdefault(key, set()).update(pairs)
+
+    @property
+    def months(self) -> set[dt.date]:
+        return {month for _, month in self.totals}

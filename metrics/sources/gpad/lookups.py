@@ -1,0 +1,134 @@
+"""Turning published labels and codes into ids, once per distinct value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from metrics.models import CategoryAlias, Dimension
+from metrics.models.gpad import DIMENSION_COLUMNS
+from metrics.sources.base import WriteContext
+from metrics.sources.readers import (
+    PCN_CODE,
+    PRACTICE_CODE,
+    SUB_ICB_CODE,
+    clean_text,
+    display_name,
+    is_sentinel,
+    label_key,
+    ods_code,
+    parse_date,
+)
+from practices.models import Organisation, OrgKind
+from practices.services import OrgRecord, organisations_upsert
+
+COLUMN_DIMENSIONS = {column: dimension for dimension, column in DIMENSION_COLUMNS.items()}
+
+
+class Categories:
+    """Published label -> category id, per dimension, through the alias table."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, dict[str, int]] = {d: {} for d in Dimension.values}
+        for dimension, alias, category_id in CategoryAlias.objects.values_list(
+            "dimension", "alias", "category_id"
+        ):
+            self._ids[dimension][alias] = category_id
+
+    def id_for(self, dimension: str, label: str) -> int | None:
+        return self._ids[dimension].get(label_key(label))
+
+    def known(self, dimension: str) -> str:
+        labels = sorted(self._ids[dimension])
+        return ", ".join(labels[:20])
+
+
+def month_of(raw: str) -> dt.date | None:
+    """APPOINTMENT_MONTH_START_DATE (01DEC2025) as the first of its month, or None."""
+    try:
+        day = parse_date(raw)
+    except ValueError:
+        return None
+    return day.replace(day=1) if day else None
+
+
+@dataclass(frozen=True)
+class PracticeSeen:
+    """What a crosstab row says about a practice the register does not know yet."""
+
+    code: str
+    name: str
+    pcn_code: str
+    pcn_name: str
+    sub_icb_code: str
+    sub_icb_name: str
+
+
+@dataclass
+class Practices:
+    """Practice code -> id. Practices missing from the register are added as they are met,
+    from what the crosstab row says about them, and listed for the batch."""
+
+    context: WriteContext
+    ids: dict[str, int] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        rows = Organisation.objects.filter(kind=OrgKind.PRACTICE).values_list("code", "pk")
+        self.ids = dict(rows)
+
+    def id_for(self, code: str) -> int | None:
+        return self.ids.get(code)
+
+    def add(self, seen: list[PracticeSeen]) -> None:
+        """Create the practices (and their PCNs and places, if new) in three queries."""
+        fresh = [s for s in seen if s.code not in self.ids]
+        if not fresh:
+            return
+        self._upsert(OrgKind.SUB_ICB, [(s.sub_icb_code, s.sub_icb_name) for s in fresh])
+        self._upsert(OrgKind.PCN, [(s.pcn_code, s.pcn_name) for s in fresh])
+        self._upsert(OrgKind.PRACTICE, [(s.code, s.name) for s in fresh])
+        rows = Organisation.objects.filter(kind=OrgKind.PRACTICE, code__in=[s.code for s in fresh])
+        self.ids.update(rows.values_list("code", "pk"))
+        self.added.extend(s.code for s in fresh)
+
+    def _upsert(self, kind: str, pairs: list[tuple[str, str]]) -> None:
+        existing = set(
+            Organisation.objects.filter(kind=kind, code__in=[c for c, _ in pairs]).values_list(
+                "code", flat=True
+            )
+        )
+        records = [
+            OrgRecord(code=code, name=display_name(name) or None)
+            for code, name in dict(pairs).items()
+            if code and code not in existing
+        ]
+        if records:
+            organisations_upsert(kind=kind, records=records, context=self.context)
+
+
+def practice_code(raw: str) -> str | None:
+    code = ods_code(raw)
+    return code if PRACTICE_CODE.fullmatch(code) else None
+
+
+def pcn_code(raw: str) -> str:
+    """A PCN code, or '' for a practice in no PCN (published as Unallocated and the like)."""
+    code = ods_code(raw)
+    return code if PCN_CODE.fullmatch(code) and not is_sentinel(code) else ""
+
+
+def sub_icb_code(raw: str) -> str:
+    code = ods_code(raw)
+    return code if SUB_ICB_CODE.fullmatch(code) else ""
+
+
+def seen(values: dict[str, str], code: str) -> PracticeSeen:
+    return PracticeSeen(
+        code=code,
+        name=clean_text(values.get("GP_NAME", "")),
+        pcn_code=pcn_code(values.get("PCN_CODE", "")),
+        pcn_name=clean_text(values.get("PCN_NAME", "")),
+        sub_icb_code=sub_icb_code(values.get("SUB_ICB_LOCATION_CODE", "")),
+        sub_icb_name=clean_text(values.get("SUB_ICB_LOCATION_NAME", "")),
+    )

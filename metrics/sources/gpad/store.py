@@ -1,0 +1,197 @@
+"""Writing GPAD: bulk-loading rows (COPY on PostgreSQL), replacing reloaded months, and
+recording which PCN and place each practice reported each month."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from itertools import groupby
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.db import connection
+
+from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth
+from metrics.sources.base import WriteContext
+from metrics.sources.gpad.chunks import Chunk, Tally
+from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
+from practices.services import OrgRecord, organisations_upsert
+
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+CATEGORY_FIELDS = {
+    Dimension.STATUS: "status_id",
+    Dimension.HCP_TYPE: "hcp_type_id",
+    Dimension.MODE: "mode_id",
+    Dimension.NATIONAL_CATEGORY: "national_category_id",
+    Dimension.BOOKING_BAND: "booking_band_id",
+}
+COLUMNS = [
+    "practice_id", "month", *CATEGORY_FIELDS.values(), "count", "batch_id", "source_file_id",
+    "source_row",
+]  # fmt: skip
+
+
+def facts_write(chunk: Chunk, *, batch_id: int, file_id: int) -> None:
+    """Append a chunk's rows to the appointments table."""
+    if len(chunk) == 0:
+        return
+    if connection.vendor == "postgresql":
+        _copy(chunk, batch_id, file_id)
+    else:
+        _insert(chunk, batch_id, file_id)
+
+
+def _arrays(chunk: Chunk, batch_id: int, file_id: int) -> list[np.ndarray]:
+    constant = np.full(len(chunk), 0, dtype=np.int64)
+    return [
+        chunk.practice_ids,
+        chunk.months,
+        *(chunk.categories[dimension] for dimension in CATEGORY_FIELDS),
+        chunk.counts,
+        constant + batch_id,
+        constant + file_id,
+        chunk.rows,
+    ]
+
+
+def _copy(chunk: Chunk, batch_id: int, file_id: int) -> None:
+    arrays = _arrays(chunk, batch_id, file_id)
+    arrays[1] = pa.array(arrays[1] - EPOCH_ORDINAL, type=pa.int32()).cast(pa.date32())
+    table = pa.table(arrays, names=COLUMNS)
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
+    sql = f"COPY {_table()} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(buffer.getvalue())
+
+
+def _insert(chunk: Chunk, batch_id: int, file_id: int) -> None:
+    arrays = [a.tolist() for a in _arrays(chunk, batch_id, file_id)]
+    months = {o: dt.date.fromordinal(o).isoformat() for o in set(arrays[1])}
+    arrays[1] = [months[o] for o in arrays[1]]
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    sql = f"INSERT INTO {_table()} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(zip(*arrays, strict=True)))
+
+
+def _table() -> str:
+    return connection.ops.quote_name(AppointmentCount._meta.db_table)
+
+
+def months_replace(*, tally: Tally, batch_id: int) -> int:
+    """Remove what earlier batches loaded for the practices and months this one brings."""
+    by_month: dict[dt.date, list[int]] = defaultdict(list)
+    for practice_id, month in tally.totals:
+        by_month[month].append(practice_id)
+    removed = 0
+    for month, practice_ids in by_month.items():
+        old = AppointmentCount.objects.filter(month=month, practice_id__in=practice_ids)
+        removed += old.exclude(batch_id=batch_id).delete()[0]
+    return removed
+
+
+def practice_months_record(*, tally: Tally, context: WriteContext) -> list[str]:
+    """One row per practice and month: its total and the PCN and place it reported."""
+    notes = []
+    rows = []
+    for (practice_id, month), total in tally.totals.items():
+        pcn, place, note = _reported(practice_id, month, tally.reported.get((practice_id, month)))
+        notes.extend(note)
+        rows.append(
+            GpadPracticeMonth(
+                practice_id=practice_id,
+                month=month,
+                pcn_code=pcn,
+                sub_icb_code=place,
+                appointments=total,
+                batch_id=context.batch_id,
+            )  # fmt: skip
+        )
+    for month in tally.months:
+        ids = [p for p, m in tally.totals if m == month]
+        GpadPracticeMonth.objects.filter(month=month, practice_id__in=ids).delete()
+    GpadPracticeMonth.objects.bulk_create(rows, batch_size=2000)
+    return notes
+
+
+def _reported(practice_id: int, month: dt.date, pairs: set[tuple[str, str]] | None):
+    ordered = sorted(pairs or {("", "")})
+    notes = []
+    if len(ordered) > 1:
+        shown = ", ".join(p or "no PCN" for p, _ in ordered)
+        notes.append(
+            f"Practice id {practice_id} was reported in {shown} in {month:%b %Y}; used the first."
+        )
+    return ordered[0][0], ordered[0][1], notes
+
+
+REPORTED_RELATIONS = ((Relation.PRACTICE_PCN, OrgKind.PCN, "pcn_code"),
+                      (Relation.PRACTICE_SUB_ICB, OrgKind.SUB_ICB, "sub_icb_code"))  # fmt: skip
+
+
+def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContext) -> None:
+    """Turn each practice's months into links: one per run of consecutive months with the
+    same PCN (and place). These count only where no published link covers the month."""
+    months = GpadPracticeMonth.objects.filter(practice_id__in=practice_ids).order_by(
+        "practice_id", "month"
+    )
+    rows = list(months.values_list("practice_id", "month", "pcn_code", "sub_icb_code"))
+    for relation, kind, field in REPORTED_RELATIONS:
+        position = 2 if field == "pcn_code" else 3
+        runs = list(_runs(rows, position))
+        parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
+        Membership.objects.filter(
+            relation=relation, child_id__in=practice_ids, basis=MembershipBasis.REPORTED
+        ).delete()
+        Membership.objects.bulk_create(
+            [_reported_link(relation, run, parents, context) for run in runs if run[1]],
+            batch_size=2000,
+        )
+
+
+def _runs(rows: list[tuple], position: int):
+    """(practice, code, first month, last month) for each run of consecutive months."""
+    for practice_id, group in groupby(rows, key=lambda r: r[0]):
+        run = None
+        for _, month, *codes in group:
+            code = codes[position - 2]
+            if run and run[1] == code and _next_month(run[3]) == month:
+                run = (practice_id, code, run[2], month)
+                continue
+            if run:
+                yield run
+            run = (practice_id, code, month, month)
+        if run:
+            yield run
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _parent_ids(kind: str, codes: set[str], context: WriteContext) -> dict[str, int]:
+    codes.discard("")
+    known = dict(Organisation.objects.filter(kind=kind, code__in=codes).values_list("code", "pk"))
+    missing = [OrgRecord(code=code) for code in codes - set(known)]
+    if missing:
+        organisations_upsert(kind=kind, records=missing, context=context)
+        known = dict(
+            Organisation.objects.filter(kind=kind, code__in=codes).values_list("code", "pk")
+        )
+    return known
+
+
+def _reported_link(relation: str, run: tuple, parents: dict[str, int], context: WriteContext):
+    practice_id, code, first, last = run
+    return Membership(
+        relation=relation,
+        child_id=practice_id,
+        parent_id=parents[code],
+        start_date=first,
+        end_date=_next_month(last) - dt.timedelta(days=1),
+        basis=MembershipBasis.REPORTED,
+        source_batch_id=context.batch_id,
+    )
