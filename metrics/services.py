@@ -146,7 +146,7 @@ def _context(batch: ImportBatch) -> WriteContext:
 def _write(source: Source, parsed: Parsed, batch: ImportBatch) -> Written:
     with transaction.atomic():
         written = source.write(parsed, _context(batch))
-        _after_write(source, parsed)
+        _after_write(source, parsed, written)
     return written
 
 
@@ -165,17 +165,17 @@ def _stream(source: Source, batch: ImportBatch) -> tuple[Parsed, ProblemLog, Wri
             parsed, written = source.load(path, problems, _context(batch), _progress_saver(batch))
             if problems:
                 raise _RollBack
-            _after_write(source, parsed)
+            _after_write(source, parsed, written)
     except _RollBack:
         written = None
     return parsed, problems, written
 
 
-def _after_write(source: Source, parsed: Parsed) -> None:
+def _after_write(source: Source, parsed: Parsed, written: Written) -> None:
     """What an import triggers once its rows are in: the measures it changes, recomputed
     in the same transaction, so figures and data never disagree."""
     recompute = source.months_to_recompute(parsed)
-    if recompute:
+    if recompute and written.changed_anything:
         from metrics.measures.compute import measures_recompute
 
         parsed.notes.extend(measures_recompute(recompute=recompute))

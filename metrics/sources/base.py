@@ -149,8 +149,17 @@ class Source:
         """Read, check and write in one pass (streaming sources only)."""
         raise NotImplementedError
 
+    # What a load that changed something means for measures: "none"; "from_period" (the
+    # file's months onwards, as list sizes are used until the next one); "everything"
+    # (the register: memberships decide every roll-up).
+    recomputes: ClassVar[str] = "none"
+
     def months_to_recompute(self, parsed: Parsed) -> Recompute:
-        """Which months' measures this load changes: by default none."""
+        """Which months' measures this load changes."""
+        if self.recomputes == "everything":
+            return Recompute(everything=True)
+        if self.recomputes == "from_period" and parsed.period_start:
+            return Recompute(from_month=parsed.period_start)
         return Recompute()
 
 

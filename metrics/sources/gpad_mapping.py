@@ -60,6 +60,7 @@ class MappingRow:
 @register
 class GpadMappingSource(Source):
     code = "gpad-mapping"
+    recomputes = "everything"
     title = "GPAD practice mapping (Mapping.csv)"
     publisher = "NHS England, Appointments in General Practice"
     cadence = "Monthly, inside each GPAD zip"

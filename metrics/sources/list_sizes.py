@@ -410,6 +410,7 @@ def _period(start: dt.date, end: dt.date) -> str:
 @register
 class ListSizesSource(Source):
     code = "list-sizes"
+    recomputes = "from_period"
     title = "Patients registered at a GP practice (list sizes)"
     publisher = "NHS England, Patients Registered at a GP Practice"
     cadence = "Monthly, as at the 1st"

@@ -90,6 +90,7 @@ class MemberRow:
 @register
 class PcnMembersSource(Source):
     code = "ods-pcn-members"
+    recomputes = "everything"
     title = "ODS PCN member practices (epcncorepartnerdetails or ePCN.xlsx)"
     publisher = "NHS England, Organisation Data Service"
     cadence = "Nightly; load when practices join or leave a PCN"

@@ -101,6 +101,7 @@ def pcns_write(rows: Sequence[PcnRow], context: WriteContext) -> Written:
 @register
 class PcnsSource(Source):
     code = "ods-pcns"
+    recomputes = "everything"
     title = "ODS primary care networks (epcn)"
     publisher = "NHS England, Organisation Data Service"
     cadence = "Nightly; load when PCNs form, close or change place"

@@ -111,6 +111,7 @@ def is_gp_practice(setting: str) -> bool:
 @register
 class PracticesSource(Source):
     code = "ods-practices"
+    recomputes = "everything"
     title = "ODS GP practices (epraccur)"
     publisher = "NHS England, Organisation Data Service"
     cadence = "Nightly; load when practices open, close or move"
