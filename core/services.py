@@ -46,9 +46,9 @@ def demo_users_create() -> list[DemoLogin]:
     icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
     pcn = _first_pcn_of(icb)
     logins = [
-        _demo_user("icb.manager", Role.ICB_MANAGER, icb),
-        _demo_user("pcn.manager", Role.PCN_MANAGER, pcn),
-        _demo_user("board.member", Role.BOARD_MEMBER, icb),
+        _demo_user("icb.manager", "Alex Morgan", Role.ICB_MANAGER, icb),
+        _demo_user("pcn.manager", "Priya Shah", Role.PCN_MANAGER, pcn),
+        _demo_user("board.member", "Sam Okafor", Role.BOARD_MEMBER, icb),
     ]
     admin, _ = User.objects.get_or_create(username="staff.admin")
     admin.is_staff = admin.is_superuser = True
@@ -65,10 +65,10 @@ def _first_pcn_of(icb: Organisation) -> Organisation:
     return Organisation.objects.filter(pk__in=pcn_ids).order_by("name").first()
 
 
-def _demo_user(username: str, role: str, organisation: Organisation) -> DemoLogin:
+def _demo_user(username: str, name: str, role: str, organisation: Organisation) -> DemoLogin:
     user, _ = User.objects.get_or_create(username=username)
     user.set_password(DEMO_PASSWORD)
-    user.first_name = username.split(".")[0].capitalize()
+    user.first_name, user.last_name = name.split(" ", 1)
     user.save()
     RoleAssignment.objects.get_or_create(user=user, role=role, organisation=organisation)
     label = Role(role).label

@@ -158,6 +158,19 @@ class MembershipQuerySet(models.QuerySet):
             )
         )
 
+    def without_echoes(self) -> MembershipQuerySet:
+        """Leave out reported and observed links that only repeat a published one (same
+        child and parent), so a history reads once per relationship."""
+        published = Membership.objects.filter(
+            child=OuterRef("child"),
+            parent=OuterRef("parent"),
+            relation=OuterRef("relation"),
+            basis=MembershipBasis.PUBLISHED,
+        )
+        return self.exclude(
+            Q(basis__in=[MembershipBasis.REPORTED, MembershipBasis.OBSERVED]) & Exists(published)
+        )
+
     def _better_exists(self, day: dt.date, bases: list[str]) -> Exists:
         better = Membership.objects.filter(_covering(day)).filter(
             child=OuterRef("child"), relation=OuterRef("relation"), basis__in=bases

@@ -178,6 +178,7 @@ def membership_history(org: Organisation) -> QuerySet[Membership]:
     """Every link up from ``org``, oldest first, with the parents joined."""
     return (
         Membership.objects.filter(child=org)
+        .without_echoes()
         .select_related("parent", "source_batch")
         .order_by("relation", "start_date")
     )
@@ -187,6 +188,7 @@ def members_history(org: Organisation) -> QuerySet[Membership]:
     """Every link down to ``org`` (for example the practices a PCN has had)."""
     return (
         Membership.objects.filter(parent=org)
+        .without_echoes()
         .select_related("child")
         .order_by("-end_date", "child__name")
     )

@@ -45,7 +45,18 @@ def label_key(value: str | None) -> str:
 def display_name(name: str) -> str:
     """Published names are upper case; keep "NHS", "ICB", "CCG", "PCN" and codes as they are."""
     words = clean_text(name).split(" ")
-    return " ".join(w if _keep_case(w) else w.capitalize() for w in words)
+    shown = [w if _keep_case(w) else _title(w) for w in words]
+    return " ".join(
+        w.lower() if i and w.lower() in _SMALL_WORDS else w for i, w in enumerate(shown)
+    )
+
+
+_SMALL_WORDS = {"and", "of", "the", "on", "upon", "in", "at", "with", "by"}
+
+
+def _title(word: str) -> str:
+    """ST. JOHN'S -> St. John's; WESTON-SUPER-MARE -> Weston-Super-Mare."""
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
 
 def _keep_case(word: str) -> bool:

@@ -50,3 +50,8 @@ def test_headers_match_through_aliases_whatever_their_order_case_or_spacing():
 def test_published_upper_case_names_become_readable_but_keep_nhs_and_codes():
     assert display_name("NHS SOMERSET ICB - 11X") == "NHS Somerset ICB - 11X"
     assert display_name("THE OLD  MILL MEDICAL PRACTICE") == "The Old Mill Medical Practice"
+    assert display_name("ASHBRINTON AND DISTRICT PCN") == "Ashbrinton and District PCN"
+    assert (
+        display_name("ST. JOHN'S SURGERY, WESTON-SUPER-MARE")
+        == "St. John's Surgery, Weston-Super-Mare"
+    )

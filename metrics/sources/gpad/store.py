@@ -139,6 +139,7 @@ def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContex
         "practice_id", "month"
     )
     rows = list(months.values_list("practice_id", "month", "pcn_code", "sub_icb_code"))
+    latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
     for relation, kind, field in REPORTED_RELATIONS:
         position = 2 if field == "pcn_code" else 3
         runs = list(_runs(rows, position))
@@ -147,7 +148,7 @@ def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContex
             relation=relation, child_id__in=practice_ids, basis=MembershipBasis.REPORTED
         ).delete()
         Membership.objects.bulk_create(
-            [_reported_link(relation, run, parents, context) for run in runs if run[1]],
+            [_reported_link(relation, run, parents, latest, context) for run in runs if run[1]],
             batch_size=2000,
         )
 
@@ -184,14 +185,18 @@ def _parent_ids(kind: str, codes: set[str], context: WriteContext) -> dict[str, 
     return known
 
 
-def _reported_link(relation: str, run: tuple, parents: dict[str, int], context: WriteContext):
+def _reported_link(
+    relation: str, run: tuple, parents: dict[str, int], latest: dt.date, context: WriteContext
+) -> Membership:
+    """A run that reaches the latest month loaded is still in force as far as we know."""
     practice_id, code, first, last = run
+    end = None if last == latest else _next_month(last) - dt.timedelta(days=1)
     return Membership(
         relation=relation,
         child_id=practice_id,
         parent_id=parents[code],
         start_date=first,
-        end_date=_next_month(last) - dt.timedelta(days=1),
+        end_date=end,
         basis=MembershipBasis.REPORTED,
         source_batch_id=context.batch_id,
     )
