@@ -10,7 +10,7 @@ assurance icons a board reads.
     assurance_of(chart, target=90, higher_is_better=True)   # Assurance.FAILING
 
 The rules, and the choices where the guidance leaves room, are written down in
-docs/decisions/0007-spc-rules.md.
+docs/decisions/0008-spc-rules.md.
 """
 
 from metrics.spc.icons import Assurance, Variation, assurance_of, point_variation, variation_of
