@@ -17,7 +17,14 @@ def register(source_class: type[Source]) -> type[Source]:
 
 def _load_all() -> None:
     # Importing the modules registers their sources.
-    from metrics.sources import gpad, gpad_mapping, list_sizes, ods  # noqa: F401
+    from metrics.sources import (  # noqa: F401
+        arrs_tables,
+        gpad,
+        gpad_mapping,
+        list_sizes,
+        nwrs_pcn,
+        ods,
+    )
 
 
 def all_sources() -> list[Source]:

@@ -1,0 +1,93 @@
+"""The board table "FTE of each ARRS role - current and future plans": one row per role,
+a column for each chosen in-post date and each intended-FTE date.
+
+A cell sums the PCNs' figures; totals are sums of the unrounded cells, so rounding happens
+only when a figure is shown. A cell no PCN has a figure for is blank, not zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from arrs.models import ArrsRole
+from arrs.selectors.plans import PlanFigures
+from arrs.selectors.staffing import InPostSnapshot, in_post_snapshots
+
+IN_POST, PLANNED = "in_post", "planned"
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class FteRow:
+    role: ArrsRole
+    values: tuple[Decimal | None, ...]
+
+
+@dataclass(frozen=True)
+class FteTable:
+    columns: tuple[Column, ...]
+    rows: tuple[FteRow, ...]
+    totals: tuple[Decimal | None, ...]
+    reporting: tuple[int, ...]
+    pcn_count: int
+    plans_counted: int
+
+
+def sum_known(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the figures given; None when none was (blank is not zero)."""
+    known = [value for value in values if value is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
+def fte_table(
+    *,
+    pcn_ids: Sequence[int],
+    columns: Sequence[Column],
+    plans: dict[int, PlanFigures],
+    roles: Sequence[ArrsRole],
+) -> FteTable:
+    """The table for these PCNs: ``plans`` maps PCN id to the figures of its accepted plan."""
+    in_post_days = [c.on for c in columns if c.kind == IN_POST]
+    snapshots = in_post_snapshots(pcn_ids, in_post_days) if in_post_days else {}
+    rows = tuple(
+        FteRow(role, tuple(_cell(role.pk, c, pcn_ids, snapshots, plans) for c in columns))
+        for role in roles
+    )
+    totals = tuple(sum_known(row.values[i] for row in rows) for i in range(len(columns)))
+    reporting = tuple(_reporting(c, pcn_ids, snapshots, plans) for c in columns)
+    return FteTable(
+        columns=tuple(columns),
+        rows=rows,
+        totals=totals,
+        reporting=reporting,
+        pcn_count=len(pcn_ids),
+        plans_counted=len([pcn_id for pcn_id in pcn_ids if pcn_id in plans]),
+    )
+
+
+def _cell(
+    role_id: int,
+    column: Column,
+    pcn_ids: Sequence[int],
+    snapshots: dict[tuple[int, dt.date], InPostSnapshot],
+    plans: dict[int, PlanFigures],
+) -> Decimal | None:
+    if column.kind == IN_POST:
+        found = (snapshots.get((pcn_id, column.on)) for pcn_id in pcn_ids)
+        return sum_known(snapshot.value(role_id) for snapshot in found if snapshot)
+    return sum_known(plans[p].at(role_id, column.on) for p in pcn_ids if p in plans)
+
+
+def _reporting(column: Column, pcn_ids, snapshots, plans) -> int:
+    """How many PCNs the column has figures from."""
+    if column.kind == IN_POST:
+        return sum(1 for pcn_id in pcn_ids if (pcn_id, column.on) in snapshots)
+    return sum(1 for pcn_id in pcn_ids if pcn_id in plans and plans[pcn_id].by_role)

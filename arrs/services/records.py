@@ -1,0 +1,124 @@
+"""What ICB managers keep by hand: maximum reimbursable amounts for a new year or uplift,
+allocations typed in, plan rounds and the NWRS staff role mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from arrs.models import (
+    Allocation,
+    ArrsRole,
+    NwrsRoleMapping,
+    PlanRound,
+    RateArea,
+    ReimbursementRate,
+)
+from metrics.sources.readers import clean_text, label_key
+from practices.models import Organisation, OrgKind
+
+
+class RecordError(Exception):
+    """A record cannot be saved as asked; the message says why, for people."""
+
+
+@transaction.atomic
+def reimbursement_amounts_add(
+    *,
+    effective_from: dt.date,
+    published_on: dt.date,
+    source: str,
+    amounts: Mapping[tuple[int, str], Decimal],
+    user: User,
+    is_estimate: bool = False,
+) -> int:
+    """Add the amounts per WTE per year that take effect on a date (a new year, or an uplift).
+
+    ``amounts`` is keyed by (role id, area). A later publication for the same effective date
+    replaces the earlier amounts from then on; the same date published twice is refused."""
+    if not amounts:
+        raise RecordError("Enter at least one amount.")
+    clash = ReimbursementRate.objects.filter(
+        effective_from=effective_from, published_on=published_on
+    )
+    if clash.exists():
+        raise RecordError(
+            f"Amounts taking effect on {effective_from:%d/%m/%Y} and published on "
+            f"{published_on:%d/%m/%Y} are already recorded."
+        )
+    rates = [
+        ReimbursementRate(
+            role_id=role_id,
+            area=area,
+            effective_from=effective_from,
+            published_on=published_on,
+            amount=amount,
+            is_estimate=is_estimate,
+            source=clean_text(source)[:500],
+            created_by=user,
+        )
+        for (role_id, area), amount in amounts.items()
+    ]
+    ReimbursementRate.objects.bulk_create(rates)
+    return len(rates)
+
+
+def allocation_set(
+    *,
+    pcn: Organisation,
+    year: int,
+    amount: Decimal,
+    user: User,
+    rate_area: str = RateArea.NATIONAL,
+) -> Allocation:
+    """Type in (or correct) a PCN's allocation for a year."""
+    if pcn.kind != OrgKind.PCN:
+        raise RecordError(f"{pcn} is not a PCN.")
+    if amount < 0:
+        raise RecordError("An allocation cannot be negative.")
+    allocation = Allocation.objects.filter(pcn=pcn, financial_year=year).first()
+    if allocation is None:
+        allocation = Allocation(pcn=pcn, financial_year=year)
+    allocation.amount, allocation.rate_area, allocation.updated_by = amount, rate_area, user
+    allocation.source_batch, allocation.source_row = None, None
+    allocation.save()
+    return allocation
+
+
+def plan_round_create(
+    *, icb: Organisation, year: int, label: str, user: User, due_on: dt.date | None = None
+) -> PlanRound:
+    label = clean_text(label)
+    if not label:
+        raise RecordError("Give the round a name, for example August.")
+    if PlanRound.objects.filter(icb=icb, financial_year=year, label__iexact=label).exists():
+        raise RecordError(f"There is already a round called {label} for that year.")
+    return PlanRound.objects.create(
+        icb=icb, financial_year=year, label=label, due_on=due_on, created_by=user
+    )
+
+
+def plan_round_set_open(*, plan_round: PlanRound, is_open: bool) -> PlanRound:
+    plan_round.is_open = is_open
+    plan_round.save(update_fields=["is_open"])
+    return plan_round
+
+
+def nwrs_role_mapping_set(
+    *, staff_role: str, arrs_role: ArrsRole | None, user: User
+) -> NwrsRoleMapping:
+    """Say which ARRS role an NWRS staff role counts as (None: it is not an ARRS role).
+    Staff in post figures read the mapping, so the change shows at once."""
+    key = label_key(staff_role)
+    if not key:
+        raise RecordError("The staff role is blank.")
+    mapping, _ = NwrsRoleMapping.objects.get_or_create(
+        staff_role_key=key, defaults={"staff_role": clean_text(staff_role)}
+    )
+    mapping.arrs_role, mapping.updated_by = arrs_role, user
+    mapping.save()
+    return mapping
