@@ -8,6 +8,7 @@ assurance icons a board reads.
     chart = xmr_chart([45.1, 45.0, ...], rebase_at=[12])
     variation_of(chart, higher_is_better=True)    # Variation.IMPROVING
     assurance_of(chart, target=90, higher_is_better=True)   # Assurance.FAILING
+    xmr_latest(values)    # only the latest point, for ranking hundreds of practices fast
 
 The rules, and the choices where the guidance leaves room, are written down in
 docs/decisions/0008-spc-rules.md.
@@ -22,6 +23,7 @@ from metrics.spc.xmr import (
     XmrChart,
     XmrPoint,
     xmr_chart,
+    xmr_latest,
 )
 
 __all__ = [
@@ -38,4 +40,5 @@ __all__ = [
     "point_variation",
     "variation_of",
     "xmr_chart",
+    "xmr_latest",
 ]

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from metrics.spc.rules import Rule, Signal, signals_in
+from metrics.spc.rules import RUN_LENGTH, Rule, Signal, signals_in
 
 LIMIT_FACTOR = 2.66
 # Fewer points than this in a segment and its limits are a rough guide only.
@@ -148,3 +148,24 @@ def xmr_chart(values: Iterable[float], *, rebase_at: Iterable[int] = ()) -> XmrC
     segments = [segment_of(checked, a, b) for a, b in zip(edges, edges[1:], strict=False)]
     points = [point for segment in segments for point in _points(checked, segment)]
     return XmrChart(points=tuple(points), segments=tuple(segments))
+
+
+def xmr_latest(values: Iterable[float], *, rebase_at: Iterable[int] = ()) -> XmrPoint | None:
+    """The latest point of ``xmr_chart(values, rebase_at=...)``, worked out without the rest.
+
+    Every rule that can flag the latest point looks back at most RUN_LENGTH points, so only
+    those are tested, against the whole segment's mean and limits. For lists of hundreds of
+    practices where only "what does this month say?" matters.
+    """
+    checked = _checked(values)
+    if not checked:
+        return None
+    start = _boundaries(len(checked), rebase_at)[-2]
+    segment = segment_of(checked, start, len(checked))
+    tail = checked[max(start, len(checked) - RUN_LENGTH) :]
+    signals: tuple[Signal, ...] = ()
+    if segment.mean_moving_range is not None:
+        lower, upper = segment.lower_limit, segment.upper_limit
+        signals = signals_in(tail, segment.mean, lower, upper)[-1]
+    moving_range = abs(tail[-1] - tail[-2]) if len(tail) > 1 else None
+    return XmrPoint(len(checked) - 1, checked[-1], moving_range, segment, signals)

@@ -1,8 +1,10 @@
 """XmR charts on worked examples whose answers were worked out by hand (shown beside each)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from metrics.spc import Rule, xmr_chart
+from metrics.spc import Rule, xmr_chart, xmr_latest
 
 # Ten months that only wobble.
 STABLE = [10, 12, 11, 13, 12, 11, 12, 13, 11, 12]
@@ -134,3 +136,31 @@ def test_a_blank_value_is_refused(blank):
 def test_fewer_than_twelve_points_are_flagged_as_few():
     assert xmr_chart(STABLE).current.few_points
     assert not xmr_chart(STABLE + [11, 12]).current.few_points
+
+
+WORKED = [
+    STABLE,
+    [10, 12, 11, 13, 12, 11, 12, 13, 11, 25],
+    [10, 14, 9, 13, 10, 11, 9, 13, 15, 13, 14, 13, 13, 14],
+    [10, 20, 10, 20, 12, 13, 14, 15, 16, 17, 18],
+    [9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 14.5, 14.5],
+    [42.0],
+]
+
+
+@pytest.mark.parametrize("values", WORKED)
+def test_the_latest_point_alone_is_the_latest_point_of_the_whole_chart(values):
+    assert xmr_latest(values) == xmr_chart(values).latest
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=40),
+    st.lists(st.integers(min_value=0, max_value=40), max_size=2),
+)
+def test_the_latest_point_alone_agrees_with_the_whole_chart_on_any_series(values, rebase_at):
+    # Small integers so that runs, trends, ties and points on the mean all turn up.
+    assert xmr_latest(values, rebase_at=rebase_at) == xmr_chart(values, rebase_at=rebase_at).latest
+
+
+def test_no_values_have_no_latest_point():
+    assert xmr_latest([]) is None
