@@ -19,6 +19,9 @@ from enum import StrEnum
 
 RUN_LENGTH = 7  # points in a shift or a trend
 OUTER_THIRD = 2 / 3  # how far from the mean towards a limit the outer third starts
+# Values this close (relative to their size) are equal: a mean of identical values can miss
+# them by the last binary digit, which must not put them all "above the mean".
+TOLERANCE = 1e-9
 
 
 class Rule(StrEnum):
@@ -36,17 +39,21 @@ class Signal:
     direction: int
 
 
-def _sign(value: float) -> int:
-    return (value > 0) - (value < 0)
+def _compare(value: float, other: float) -> int:
+    """+1, -1 or 0 for value above, below or equal to other (to within TOLERANCE)."""
+    gap = value - other
+    if abs(gap) <= TOLERANCE * max(1.0, abs(value), abs(other)):
+        return 0
+    return 1 if gap > 0 else -1
 
 
 def sides(values: Sequence[float], mean: float) -> list[int]:
-    """+1 above the mean, -1 below, 0 exactly on it (which breaks a run)."""
-    return [_sign(value - mean) for value in values]
+    """+1 above the mean, -1 below, 0 on it (which breaks a run)."""
+    return [_compare(value, mean) for value in values]
 
 
 def outside_limits(values: Sequence[float], lower: float, upper: float) -> list[int]:
-    return [1 if v > upper else -1 if v < lower else 0 for v in values]
+    return [1 if _compare(v, upper) > 0 else -1 if _compare(v, lower) < 0 else 0 for v in values]
 
 
 def _runs(marks: Sequence[int]) -> list[tuple[int, int, int]]:
@@ -71,7 +78,7 @@ def shifts(values: Sequence[float], mean: float) -> list[int]:
 def trends(values: Sequence[float]) -> list[int]:
     """A trend of 7 points is 6 steps the same way; a level step breaks it. A point that ends
     one trend and starts the next keeps the direction of the trend that brought it there."""
-    steps = [_sign(b - a) for a, b in zip(values, values[1:], strict=False)]
+    steps = [_compare(b, a) for a, b in zip(values, values[1:], strict=False)]
     flags = [0] * len(values)
     for start, stop, direction in _runs(steps):
         if stop - start >= RUN_LENGTH - 1:
@@ -82,11 +89,11 @@ def trends(values: Sequence[float]) -> list[int]:
 
 def _in_outer_third(value: float, mean: float, lower: float, upper: float) -> int:
     """+1 or -1 for a point within the limits but in the outer third on that side."""
-    if value > upper or value < lower:
+    if _compare(value, upper) > 0 or _compare(value, lower) < 0:
         return 0  # beyond a limit: rule 1 flags it
-    if value > mean + OUTER_THIRD * (upper - mean):
+    if _compare(value, mean + OUTER_THIRD * (upper - mean)) > 0:
         return 1
-    if value < mean - OUTER_THIRD * (mean - lower):
+    if _compare(value, mean - OUTER_THIRD * (mean - lower)) < 0:
         return -1
     return 0
 

@@ -164,3 +164,10 @@ def test_the_latest_point_alone_agrees_with_the_whole_chart_on_any_series(values
 
 def test_no_values_have_no_latest_point():
     assert xmr_latest([]) is None
+
+
+def test_identical_values_whose_mean_misses_them_by_rounding_have_no_special_cause():
+    value = 1000 * 1000 / 6000  # 166.666...: fourteen of them do not average back exactly
+    chart = xmr_chart([value] * 14)
+    assert not any(point.special_cause for point in chart.points)
+    assert xmr_latest([value] * 14).signals == ()
