@@ -18,6 +18,17 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _api_throttle_in_memory(monkeypatch):
+    """API request counts start from nothing in each test, kept in memory, never in var/."""
+    import uuid
+
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(uuid.uuid4().hex, {}))
+
+
 @pytest.fixture
 def celery_eager():
     """Run queued tasks in the test's own process (the worker tests use a real worker)."""

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "import_export",
@@ -192,15 +193,51 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- REST API -----------------------------------------------------------------------------
+# /api/v1/ for other ICB systems (docs/decisions/0007-rest-api.md). Tokens act with their
+# user's role; every 4xx is a JSON body from core.api.errors.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an unauthenticated request is told to send a token (401).
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # Per token (each token belongs to one user): a nightly warehouse pull of every
+        # list as CSV is a few dozen requests; this leaves room for dashboards polling.
+        "token": os.environ.get("API_RATE_PER_TOKEN", "3600/hour"),
+        # Uploads start imports of up to a million rows each.
+        "uploads": os.environ.get("API_RATE_UPLOADS", "30/hour"),
+    },
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
+    "DATETIME_FORMAT": "iso-8601",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Access Portal API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Access Portal API",
+    "DESCRIPTION": (
+        "Figures and records of the Access Portal for other ICB systems. Authenticate with "
+        "`Authorization: Token <key>` (an ICB administrator creates keys with "
+        "`manage.py create_api_token`); a token sees what its user's role sees. Every list "
+        "also answers as CSV with `?format=csv`, and sends ETag and Last-Modified."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: served locally, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrgStatusEnum": "practices.models.OrgStatus",
+        "BatchStatusEnum": "metrics.models.batches.BatchStatus",
+    },
+}
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

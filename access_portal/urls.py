@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("organisations/", include("practices.urls")),
     path("pcns/", include("pcns.urls")),
+    path("workforce/", include("arrs.urls")),
     path("imports/", include("metrics.urls")),
 ]
 

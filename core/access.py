@@ -96,6 +96,15 @@ class Scope:
         above = ancestor_ids(self.icb_ids, OrgKind.REGION)
         return frozenset(self.icb_ids) | below | frozenset(above)
 
+    @cached_property
+    def figure_org_ids(self) -> frozenset[int]:
+        """Organisations whose figures this user reads: everything visible and, for anyone
+        who reads an ICB, England (national figures are published for all to compare)."""
+        if not self.visible_org_ids:
+            return frozenset()
+        england = Organisation.objects.filter(kind=OrgKind.ENGLAND).values_list("pk", flat=True)
+        return self.visible_org_ids | frozenset(england)
+
     def can_view(self, org: Organisation) -> bool:
         return org.pk in self.visible_org_ids
 

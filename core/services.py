@@ -73,3 +73,13 @@ def _demo_user(username: str, name: str, role: str, organisation: Organisation) 
     RoleAssignment.objects.get_or_create(user=user, role=role, organisation=organisation)
     label = Role(role).label
     return DemoLogin(username, DEMO_PASSWORD, label, str(organisation))
+
+
+def api_token_replace(*, user: User) -> str:
+    """A new API key for ``user``, replacing any key it had (which stops working at once).
+    The key acts with the user's roles, as their sessions do."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user).key

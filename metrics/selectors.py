@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from metrics.models import ImportBatch
+import core.queries  # noqa: F401 - registers the in_ids lookup
+from metrics.models import ImportBatch, MeasureDefinition, MeasureValue
 from metrics.sources import all_sources
 
 
@@ -51,3 +53,33 @@ def batch_progress(batch: ImportBatch) -> int:
 
 def progress_key(batch_id: int) -> str:
     return f"import-batch-progress-{batch_id}"
+
+
+# --- API reads ---------------------------------------------------------------------------
+
+
+def measure_definitions() -> QuerySet[MeasureDefinition]:
+    """Every reviewed definition (reference data: the same for every reader)."""
+    return MeasureDefinition.objects.order_by("sort_order", "code")
+
+
+MEASURE_VALUE_COLUMNS = {
+    "measure_code": F("measure_id"),
+    "org_type": F("org__kind"),
+    "org_code": F("org__code"),
+    "org_name": F("org__name"),
+}
+MEASURE_VALUE_FIELDS = (
+    "period", "numerator", "denominator", "value", "per_working_day", "change_year",
+    "change_baseline", "percentile_england", "percentile_icb", "batch_id",
+)  # fmt: skip
+
+
+def measure_values_listed(org_ids: Iterable[int]) -> QuerySet[MeasureValue]:
+    """Values for the given organisations (a reader's ``Scope.figure_org_ids``), as rows
+    of plain values, by measure, level, ODS code and month."""
+    return (
+        MeasureValue.objects.filter(org__in_ids=list(org_ids))
+        .order_by("measure_id", "org__kind", "org__code", "period")
+        .values(*MEASURE_VALUE_FIELDS, **MEASURE_VALUE_COLUMNS)
+    )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from practices.models import BASIS_RANK, ListSize, Membership, Organisation, OrgKind
+from practices.models import BASIS_RANK, ListSize, Membership, Organisation, OrgKind, Relation
 
 MAX_DEPTH = 5  # region > ICB > sub-ICB > PCN > practice
 
@@ -393,3 +393,59 @@ def organisation_search(visible: QuerySet[Organisation], text: str) -> list[Orga
     """Organisations whose name or ODS code matches, higher levels first."""
     found = list(visible.search(text).order_by("name")[: SEARCH_LIMIT + 1])
     return sorted(found, key=lambda o: KIND_ORDER.index(o.kind))
+
+
+# --- API reads: each takes the ids the reader may see (core.access.Scope) ---------------
+
+PARENT_COLUMNS: dict[str, dict[str, str]] = {
+    OrgKind.ICB: {"region_code": Relation.ICB_REGION},
+    OrgKind.SUB_ICB: {"icb_code": Relation.SUB_ICB_ICB},
+    OrgKind.PCN: {"sub_icb_code": Relation.PCN_SUB_ICB},
+    OrgKind.PRACTICE: {
+        "pcn_code": Relation.PRACTICE_PCN,
+        "sub_icb_code": Relation.PRACTICE_SUB_ICB,
+    },
+}
+
+
+def organisations_listed(visible: Iterable[int], kind: str, day: dt.date) -> QuerySet[Organisation]:
+    """Organisations of one kind among ``visible``, by code, with the code of each parent in
+    force on ``day`` and, for practices, the latest list size at or before it."""
+    found = Organisation.objects.of_kind(kind).filter(pk__in=list(visible)).order_by("code")
+    for column, relation in PARENT_COLUMNS.get(kind, {}).items():
+        parents = Membership.objects.in_force_on(day).filter(
+            child=OuterRef("pk"), relation=relation
+        )
+        found = found.annotate(
+            **{column: Subquery(parents.order_by("parent__code").values("parent__code")[:1])}
+        )
+    if kind == OrgKind.PRACTICE:
+        latest = ListSize.objects.filter(
+            practice=OuterRef("pk"), month__lte=day, all_patients__isnull=False
+        ).order_by("-month")
+        found = found.annotate(
+            **{
+                f"list_size_{f}": Subquery(latest.values(f)[:1])
+                for f in ("month", "all_patients", "patients_13_plus")
+            }
+        )
+    return found
+
+
+def memberships_listed(visible: Iterable[int]) -> QuerySet[Membership]:
+    """Links from organisations among ``visible``, each relationship once (no echoes)."""
+    return (
+        Membership.objects.filter(child_id__in=list(visible))
+        .without_echoes()
+        .select_related("child", "parent")
+        .order_by("child__kind", "child__code", "relation", "start_date", "pk")
+    )
+
+
+def list_sizes_listed(visible: Iterable[int]) -> QuerySet[ListSize]:
+    """List sizes of practices among ``visible``, by practice code then month."""
+    return (
+        ListSize.objects.filter(practice_id__in=list(visible))
+        .select_related("practice")
+        .order_by("practice__code", "month")
+    )

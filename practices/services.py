@@ -10,6 +10,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
 from metrics.sources.base import WriteContext, Written
 from practices.models import (
     RELATION_KINDS,
@@ -17,6 +20,7 @@ from practices.models import (
     Membership,
     MembershipBasis,
     Organisation,
+    OrgKind,
 )
 
 ORG_FIELDS = ("name", "open_date", "close_date", "status", "postcode", "address", "phone")
@@ -308,3 +312,79 @@ def _set_counts(size: ListSize, record: ListSizeRecord, context: WriteContext) -
         size.age_source_batch_id = context.batch_id
         changed = True
     return changed
+
+
+@dataclass(frozen=True)
+class ListSizeCorrection:
+    list_size: ListSize
+    created: bool
+    changed: bool
+
+
+UNSET = object()
+
+
+def list_size_correct(
+    *,
+    practice: Organisation,
+    month: dt.date,
+    all_patients: int | None | object = UNSET,
+    patients_13_plus: int | None | object = UNSET,
+) -> ListSizeCorrection:
+    """Create or correct a practice's list size for one month, as an ICB system keeps it.
+
+    Only the counts given change (``UNSET`` leaves one as it is). Raises ValidationError
+    when the practice is not a practice, the month is not a first of the month, or the
+    patients aged 13 and over would exceed all patients. The measures that use list sizes
+    are recomputed from that month on, in the same transaction.
+    """
+    _correction_check(practice, month)
+    with transaction.atomic():
+        size = ListSize.objects.select_for_update().filter(practice=practice, month=month).first()
+        created = size is None
+        size = size or ListSize(practice=practice, month=month)
+        before = (size.all_patients, size.patients_13_plus)
+        if all_patients is not UNSET:
+            size.all_patients = all_patients
+        if patients_13_plus is not UNSET:
+            size.patients_13_plus = patients_13_plus
+        _counts_check(size)
+        changed = created or before != (size.all_patients, size.patients_13_plus)
+        if changed:
+            size.source_batch, size.source_row = None, None
+            size.save()
+            _measures_recompute_from(month)
+    return ListSizeCorrection(list_size=size, created=created, changed=changed)
+
+
+def _correction_check(practice: Organisation, month: dt.date) -> None:
+    if practice.kind != OrgKind.PRACTICE:
+        raise ValidationError({"practice": f"{practice.code} is not a GP practice."})
+    if month.day != 1:
+        raise ValidationError(
+            {"month": "List sizes are as at the first of a month: give a date like 2025-04-01."}
+        )
+
+
+def _counts_check(size: ListSize) -> None:
+    counts = (size.all_patients, size.patients_13_plus)
+    if any(count is not None and count < 0 for count in counts):
+        raise ValidationError("Patient counts cannot be negative.")
+    if None not in counts and size.patients_13_plus > size.all_patients:
+        raise ValidationError(
+            {
+                "patients_13_plus": (
+                    f"Patients aged 13 and over ({size.patients_13_plus:,}) cannot be more than "
+                    f"all patients ({size.all_patients:,})."
+                )
+            }
+        )
+
+
+def _measures_recompute_from(month: dt.date) -> None:
+    """Patients per 1,000 and the completeness rule use the latest list size at or before
+    each month, so every month from this one on may change."""
+    from metrics.measures.compute import measures_recompute
+    from metrics.sources.base import Recompute
+
+    measures_recompute(recompute=Recompute(from_month=month))

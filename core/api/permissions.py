@@ -1,0 +1,39 @@
+"""Who may call what. Each class asks the request's ``Scope`` (core.access), where every
+rule lives; a token acts with its user's roles."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from core.access import scope_for
+
+
+class HasPortalRole(BasePermission):
+    """Signed in (or holding a token) with a role, or staff: what every portal page asks."""
+
+    message = "Your account has no role in the Access Portal yet; ask an ICB administrator."
+
+    def has_permission(self, request: Request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return scope_for(request).has_any_role or bool(user.is_staff)
+
+
+class CanSeeImports(BasePermission):
+    """ICB managers and staff: the import log shows who loaded what and the rows that failed."""
+
+    message = "Only ICB managers and staff see imports."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return scope_for(request).can_see_imports
+
+
+class CanLoadData(BasePermission):
+    """ICB managers only: they load data."""
+
+    message = "Only ICB managers load data."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return scope_for(request).can_load_data

@@ -1,0 +1,104 @@
+"""The base of every API view set: the reader's scope, CSV for lists, conditional answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from django.http import HttpResponseNotModified
+from rest_framework import serializers, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.access import Scope, scope_for
+from core.api.conditional import Validators, data_changed_at
+from core.api.csv import CsvRenderer, csv_response
+from core.api.permissions import HasPortalRole
+from core.api.scoping import scope_remembered
+
+CSV_CHUNK = 2000
+
+
+class PortalViewSet(viewsets.GenericViewSet):
+    """Read access for anyone with a role (each list is scoped to what they may see);
+    subclasses add stricter permissions where the pages have them.
+
+    Lists answer as JSON pages or as one streamed CSV, and every read carries an ETag and
+    Last-Modified (``conditional = False`` for what changes without a new version, such as
+    a running import's progress).
+    """
+
+    permission_classes = [HasPortalRole]
+    conditional = True
+    csv_name = "records"
+
+    @property
+    def scope(self) -> Scope:
+        return scope_remembered(scope_for(self.request), self.data_version)
+
+    @cached_property
+    def data_version(self) -> dt.datetime | None:
+        return data_changed_at()
+
+    def get_renderers(self):
+        renderers = [JSONRenderer()]
+        if getattr(self, "action", None) == "list":
+            renderers.append(CsvRenderer())
+        return renderers
+
+    def wants_csv(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return isinstance(renderer, CsvRenderer)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any):
+        return self._conditionally(request, lambda: self._list(request))
+
+    def _list(self, request: Request):
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.wants_csv():
+            return csv_response(self.csv_rows(queryset), self.csv_columns(), self.csv_name)
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.get_serializer(queryset, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _conditionally(self, request: Request, answer):
+        if not self.conditional:
+            return answer()
+        validators = Validators(request, self.data_version)
+        response = HttpResponseNotModified() if validators.not_modified(request) else answer()
+        validators.apply(response)
+        return response
+
+    def csv_columns(self) -> list[str]:
+        """The serializer's fields, less nested records (a CSV row is flat)."""
+        fields = self.get_serializer().fields
+        return [
+            name
+            for name, field in fields.items()
+            if not isinstance(field, serializers.BaseSerializer)
+        ]
+
+    def csv_rows(self, queryset) -> Iterator[dict[str, Any]]:
+        serializer = self.get_serializer()
+        for instance in queryset.iterator(chunk_size=CSV_CHUNK):
+            yield serializer.to_representation(instance)
+
+    def finalize_response(self, request: Request, response, *args: Any, **kwargs: Any):
+        """Errors are JSON even when CSV was asked for."""
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class RetrieveMixin:
+    """One record by its identifier, with the same ETag and Last-Modified as lists."""
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any):
+        return self._conditionally(
+            request, lambda: Response(self.get_serializer(self.get_object()).data)
+        )
