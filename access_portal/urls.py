@@ -7,6 +7,7 @@ urlpatterns = [
     path("organisations/", include("practices.urls")),
     path("pcns/", include("pcns.urls")),
     path("workforce/", include("arrs.urls")),
+    path("api/v1/", include("access_portal.api_urls")),
     path("imports/", include("metrics.urls")),
 ]
 

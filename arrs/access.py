@@ -1,6 +1,6 @@
 """Who may do what with ARRS workforce records, built on ``core.access.Scope``.
 
-(docs/decisions/0008-arrs-plans-and-who-sees-them.md)
+(docs/decisions/0010-arrs-plans-and-who-sees-them.md)
 - A PCN manager uploads, confirms and reads the plans of the PCNs they manage, whatever
   their status, and never another PCN's unaccepted plans.
 - An ICB manager reads every plan of the PCNs in their ICB, may upload one on a PCN's behalf,

@@ -1,7 +1,7 @@
 """Projected ARRS spend: planned WTE x maximum reimbursable amount x months in post.
 
 Pure arithmetic on Decimals, tested without the database
-(docs/decisions/0007-arrs-projected-spend.md):
+(docs/decisions/0009-arrs-projected-spend.md):
 
 - A plan gives WTE at dates. Each figure holds from the first month that starts on or after
   its date until the next figure; months before the first figure take the first figure.
@@ -69,6 +69,7 @@ class RateEntry:
     effective_from: dt.date
     published_on: dt.date
     amount: Decimal
+    is_estimate: bool = False
 
 
 class RateBook:
@@ -83,12 +84,17 @@ class RateBook:
             for key, found in grouped.items()
         }
 
-    def annual(self, role_id: int, area: str, day: dt.date) -> Decimal | None:
-        """The amount per WTE per year in force on ``day``: the latest effective date on or
-        before it, and of those the latest published."""
+    def entry(self, role_id: int, area: str, day: dt.date) -> RateEntry | None:
+        """The amount in force on ``day``: the latest effective date on or before it, and of
+        those the latest published. London areas without an amount use the national one."""
         entries = self._entries.get((role_id, area)) or self._entries.get((role_id, NATIONAL), [])
         in_force = [entry for entry in entries if entry.effective_from <= day]
-        return in_force[-1].amount if in_force else None
+        return in_force[-1] if in_force else None
+
+    def annual(self, role_id: int, area: str, day: dt.date) -> Decimal | None:
+        """The amount per WTE per year in force on ``day``."""
+        found = self.entry(role_id, area, day)
+        return found.amount if found else None
 
 
 @dataclass(frozen=True)

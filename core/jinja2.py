@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from arrs import presenters as arrs_presenters
 from core import presenters
 
 
@@ -35,4 +36,5 @@ def environment(**options) -> Environment:
         }
     )
     env.filters.update(presenters.FILTERS)
+    env.filters.update(arrs_presenters.FILTERS)
     return env

@@ -13,11 +13,20 @@ from arrs.selectors.plans import (
 )
 from arrs.selectors.spend import PcnSpend, allocations_for, icb_spend, rate_book, spend_by_pcn
 from arrs.selectors.staffing import in_post_dates, in_post_snapshots, role_mapping
-from arrs.selectors.tables import IN_POST, PLANNED, Column, FteTable, fte_table, sum_known
+from arrs.selectors.tables import (
+    IN_POST,
+    PLAN_IN_POST,
+    PLANNED,
+    Column,
+    FteTable,
+    fte_table,
+    sum_known,
+)
 
 __all__ = [
     "IN_POST",
     "PLANNED",
+    "PLAN_IN_POST",
     "Column",
     "FteTable",
     "PcnSpend",

@@ -16,7 +16,7 @@ from practices.models import Organisation
 
 
 def rate_book() -> RateBook:
-    fields = ("role_id", "area", "effective_from", "published_on", "amount")
+    fields = ("role_id", "area", "effective_from", "published_on", "amount", "is_estimate")
     return RateBook(RateEntry(*row) for row in ReimbursementRate.objects.values_list(*fields))
 
 

@@ -1,5 +1,5 @@
 """Staff in post: the ICB's own counts (CSV) and the NWRS census read through the staff role
-mapping, combined per PCN and date (docs/decisions/0009-arrs-staff-in-post.md).
+mapping, combined per PCN and date (docs/decisions/0011-arrs-staff-in-post.md).
 
 - Where the ICB counted a PCN on a date, its count is used for that PCN and date, and a role
   it did not list is blank (not counted), not zero.

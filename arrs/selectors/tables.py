@@ -16,7 +16,7 @@ from arrs.models import ArrsRole
 from arrs.selectors.plans import PlanFigures
 from arrs.selectors.staffing import InPostSnapshot, in_post_snapshots
 
-IN_POST, PLANNED = "in_post", "planned"
+IN_POST, PLANNED, PLAN_IN_POST = "in_post", "planned", "plan_in_post"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,100 @@
+"""Downloads of the ARRS tables: CSV for analysts and XLSX for board papers. Figures are
+unrounded, so a reader can check that totals add up; blanks stay blank."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from arrs.money import Spend
+from arrs.presenters import column_heading, csv_decimal
+from arrs.selectors import FteTable, PcnSpend
+
+FTE_TITLE = "FTE of each ARRS role - current and future plans"
+
+
+def fte_header(table: FteTable) -> list[str]:
+    return ["Role", "AfC band", *(column_heading(c.kind, c.on) for c in table.columns)]
+
+
+def fte_rows(table: FteTable) -> list[list[str]]:
+    rows = [
+        [row.role.name, row.role.afc_band, *(csv_decimal(v) for v in row.values)]
+        for row in table.rows
+    ]
+    rows.append(["Total", "", *(csv_decimal(v) for v in table.totals)])
+    rows.append(["PCNs with figures", "", *(str(count) for count in table.reporting)])
+    return rows
+
+
+def fte_xlsx(table: FteTable, heading: str, notes: Sequence[str]) -> bytes:
+    """The board table as a workbook: a title, the notes that say where figures come from,
+    then the table with numbers as numbers (two decimal places shown, all kept)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "FTE by role"
+    sheet.append([FTE_TITLE])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([heading])
+    for note in notes:
+        sheet.append([note])
+    sheet.append([])
+    sheet.append(fte_header(table))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([row.role.name, row.role.afc_band, *_numbers(row.values)])
+    sheet.append(["Total", "", *_numbers(table.totals)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.append(["PCNs with figures", "", *table.reporting])
+    for row in sheet.iter_rows(min_row=5, min_col=3):
+        for cell in row:
+            cell.number_format = "0.00"
+    sheet.column_dimensions["A"].width = 34
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _numbers(values) -> list:
+    return [None if value is None else float(value) for value in values]
+
+
+SPEND_HEADER = [
+    "pcn_code",
+    "pcn_name",
+    "financial_year",
+    "allocation",
+    "projected_spend",
+    "projected_percent_of_allocation",
+    "headroom",
+    "claimed",
+    "claimed_percent_of_allocation",
+    "plan",
+]
+
+
+def spend_rows(rows: Sequence[PcnSpend], total: Spend, year_label: str, icb_name: str):
+    def line(code: str, name: str, spend: Spend, plan: str) -> list[str]:
+        return [
+            code,
+            name,
+            year_label,
+            csv_decimal(spend.allocation),
+            csv_decimal(spend.projected),
+            csv_decimal(spend.projected_percent),
+            csv_decimal(spend.headroom),
+            csv_decimal(spend.claimed),
+            csv_decimal(spend.claimed_percent),
+            plan,
+        ]
+
+    found = [
+        line(r.pcn.code, r.pcn.name, r.spend, r.plan.plan_round.name if r.plan else "")
+        for r in rows
+    ]
+    return [*found, line("", f"{icb_name} (sum of PCNs)", total, "")]

@@ -1,0 +1,148 @@
+"""What the ICB workforce page and its downloads show, read from the query string: the year,
+the round, a place or PCN, and the in-post and planned dates that become columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+from arrs.models import ArrsRole, PlanRound, PlanStatus, WorkforcePlan
+from arrs.selectors import IN_POST, PLANNED, Column, in_post_dates, rounds_of
+from arrs.years import fy_end, fy_of, fy_start, quarter_ends
+from practices.models import Organisation, OrgKind
+from practices.selectors import members_as_at
+
+MAX_COLUMNS_EACH = 8
+
+
+@dataclass(frozen=True)
+class WorkforceView:
+    icb: Organisation
+    year: int
+    years: list[int]
+    rounds: list[PlanRound]
+    plan_round: PlanRound | None
+    places: list[Organisation]
+    place: Organisation | None
+    all_pcns: list[Organisation]
+    pcn: Organisation | None
+    pcns: list[Organisation]
+    in_post_choices: list[dt.date]
+    planned_choices: list[dt.date]
+    columns: list[Column]
+
+    @property
+    def in_post_dates(self) -> list[dt.date]:
+        return [c.on for c in self.columns if c.kind == IN_POST]
+
+    @property
+    def planned_dates(self) -> list[dt.date]:
+        return [c.on for c in self.columns if c.kind == PLANNED]
+
+    def roles(self) -> list[ArrsRole]:
+        from arrs.services.plans import roles_for_year
+
+        return roles_for_year(self.year)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _dates(values: list[str]) -> list[dt.date]:
+    found = []
+    for value in values:
+        try:
+            found.append(dt.date.fromisoformat(value))
+        except ValueError:
+            continue
+    return sorted(set(found))
+
+
+def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> WorkforceView:
+    year = _int(params.get("year")) or fy_of(today)
+    rounds = list(rounds_of([icb.pk], year))
+    places = list(members_as_at(icb, today, OrgKind.SUB_ICB).order_by("name"))
+    all_pcns = list(members_as_at(icb, today, OrgKind.PCN).order_by("name"))
+    place = next((p for p in places if p.code == params.get("place")), None)
+    pcn = next((p for p in all_pcns if p.code == params.get("pcn")), None)
+    pcns = _selected_pcns(all_pcns, place, pcn, today)
+    plan_round = _round(rounds, _int(params.get("round")))
+    in_post_choices = in_post_dates([p.pk for p in pcns])
+    planned_choices = _planned_choices(year, plan_round)
+    chosen_in_post = _chosen(
+        params, "in_post", in_post_choices, _default_in_post(year, in_post_choices)
+    )
+    default_planned = [d for d in planned_choices if not chosen_in_post or d > max(chosen_in_post)]
+    chosen_planned = _chosen(params, "planned", planned_choices, default_planned)
+    columns = [Column(IN_POST, d) for d in chosen_in_post] + [
+        Column(PLANNED, d) for d in chosen_planned
+    ]
+    return WorkforceView(
+        icb=icb,
+        year=year,
+        years=sorted({fy_of(today) - 1, fy_of(today), fy_of(today) + 1, year}),
+        rounds=rounds,
+        plan_round=plan_round,
+        places=places,
+        place=place,
+        all_pcns=all_pcns,
+        pcn=pcn,
+        pcns=pcns,
+        in_post_choices=in_post_choices,
+        planned_choices=planned_choices,
+        columns=columns,
+    )
+
+
+def _selected_pcns(all_pcns, place, pcn, today) -> list[Organisation]:
+    if pcn is not None:
+        return [pcn]
+    if place is not None:
+        in_place = set(members_as_at(place, today, OrgKind.PCN).values_list("pk", flat=True))
+        return [p for p in all_pcns if p.pk in in_place]
+    return all_pcns
+
+
+def _round(rounds: list[PlanRound], wanted: int | None) -> PlanRound | None:
+    """The asked-for round, else the newest with an accepted plan, else the newest."""
+    chosen = next((r for r in rounds if r.pk == wanted), None)
+    if chosen is not None:
+        return chosen
+    accepted = set(
+        WorkforcePlan.objects.filter(plan_round__in=rounds, status=PlanStatus.ACCEPTED).values_list(
+            "plan_round_id", flat=True
+        )
+    )
+    return next((r for r in rounds if r.pk in accepted), rounds[0] if rounds else None)
+
+
+def _planned_choices(year: int, plan_round: PlanRound | None) -> list[dt.date]:
+    dates = set(quarter_ends(year))
+    if plan_round is not None:
+        from arrs.models import PlanFigure
+
+        stated = PlanFigure.objects.filter(
+            line__plan__plan_round=plan_round, line__plan__status=PlanStatus.ACCEPTED
+        )
+        dates |= set(stated.values_list("on", flat=True).distinct())
+    return sorted(dates)
+
+
+def _default_in_post(year: int, choices: list[dt.date]) -> list[dt.date]:
+    """Snapshots in the year and at the end of the year before; else the latest two."""
+    start = fy_start(year) - dt.timedelta(days=1)
+    in_year = [d for d in choices if start <= d <= fy_end(year)]
+    return in_year[-MAX_COLUMNS_EACH:] if in_year else choices[-2:]
+
+
+def _chosen(params: QueryDict, name: str, choices: list[dt.date], default: list[dt.date]):
+    if "dates_set" not in params:  # the page's form always sends it; a bare link does not
+        return default[:MAX_COLUMNS_EACH]
+    wanted = set(_dates(params.getlist(name)))
+    return [d for d in choices if d in wanted][:MAX_COLUMNS_EACH]

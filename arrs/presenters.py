@@ -1,0 +1,158 @@
+"""Formatting ARRS figures for pages and downloads, tested without the database.
+
+Money says its financial year where it is shown; WTE is shown to two places; a blank figure
+(nobody reported it) is shown blank, never as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from markupsafe import Markup
+
+from arrs.years import fy_label
+
+NOT_REPORTED = Markup('<span class="nhsuk-u-visually-hidden">Not reported</span>')
+TWO_PLACES = Decimal("0.01")
+
+
+def money(value: Decimal | None) -> str:
+    """£1,234,568 (whole pounds); a projected overspend is -£12,345; en dash when not known."""
+    if value is None:
+        return "–"
+    pounds = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    sign = "-" if pounds < 0 else ""
+    return f"{sign}£{abs(pounds):,}"
+
+
+def wte(value: Decimal | None) -> str:
+    """2.50; blank (empty) when not reported."""
+    if value is None:
+        return ""
+    return f"{value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):,}"
+
+
+def wte_cell(value: Decimal | None, bold: bool = False) -> dict:
+    """An NHS table cell for a WTE figure: blank cells say "Not reported" to screen readers."""
+    cell = {"format": "numeric"}
+    if value is None:
+        cell["html"] = NOT_REPORTED
+    else:
+        cell["text"] = wte(value)
+    if bold:
+        cell["classes"] = "nhsuk-u-font-weight-bold"
+    return cell
+
+
+def money_cell(value: Decimal | None, bold: bool = False) -> dict:
+    cell = {"text": money(value), "format": "numeric"}
+    if bold:
+        cell["classes"] = "nhsuk-u-font-weight-bold"
+    return cell
+
+
+def percent(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def headroom(value: Decimal | None) -> str:
+    """What is left of the allocation, or the projected overspend said as such."""
+    if value is None:
+        return "–"
+    if value < 0:
+        return f"{money(-value)} over"
+    return money(value)
+
+
+def short_date(value: dt.date) -> str:
+    """30 Sep 2026"""
+    return f"{value.day} {value:%b %Y}"
+
+
+COLUMN_WORDS = {"in_post": "In post", "planned": "Planned", "plan_in_post": "In post (plan)"}
+
+
+def column_heading(kind: str, on: dt.date) -> str:
+    """In post 30 Sep 2026 / Planned 31 Mar 2027 / In post (plan) 31 Jul 2026"""
+    return f"{COLUMN_WORDS.get(kind, 'Planned')} {short_date(on)}"
+
+
+def rate_amount(entry) -> str:
+    """£65,838, or £60,590 (estimate); en dash when no amount is held."""
+    if entry is None:
+        return "–"
+    return money(entry.amount) + (" (estimate)" if entry.is_estimate else "")
+
+
+def spend_heading(what: str, year: int) -> str:
+    """Projected spend 2026/27: money always says its financial year."""
+    return f"{what} {fy_label(year)}"
+
+
+PLAN_TAG_CLASSES = {
+    "draft": "nhsuk-tag--grey",
+    "submitted": "nhsuk-tag--blue",
+    "accepted": "nhsuk-tag--green",
+    "returned": "nhsuk-tag--red",
+    "superseded": "nhsuk-tag--white",
+}
+
+
+def plan_tag(status: str, label: str) -> dict[str, str]:
+    return {"text": label, "classes": PLAN_TAG_CLASSES.get(status, "nhsuk-tag--grey")}
+
+
+def csv_decimal(value: Decimal | None) -> str:
+    """Unrounded in downloads, so totals can be checked; blank stays blank."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+def reporting_note(reporting: Sequence[int], total: int) -> str:
+    """Says when a column is not from every PCN."""
+    short = [count for count in reporting if count < total]
+    if not short:
+        return f"Every column has figures from all {total} PCNs."
+    return (
+        "Some columns have figures from fewer than all "
+        f"{total} PCNs (see the 'PCNs with figures' row); their totals are lower for that."
+    )
+
+
+FILTERS = {
+    "money": money,
+    "wte": wte,
+    "fy": fy_label,
+    "arrs_percent": percent,
+    "headroom": headroom,
+    "plan_tag": plan_tag,
+    "short_date": short_date,
+    "rate_amount": rate_amount,
+}
+
+
+def fte_head(columns) -> list[dict]:
+    return [
+        {"text": "Role"},
+        *({"text": column_heading(c.kind, c.on), "format": "numeric"} for c in columns),
+    ]
+
+
+def fte_body(table) -> list[list]:
+    """One row per role, the total (added before rounding) and how many PCNs each column has."""
+    rows = [[row.role.name, *(wte_cell(v) for v in row.values)] for row in table.rows]
+    rows.append(
+        [
+            {"text": "Total", "classes": "nhsuk-u-font-weight-bold"},
+            *(wte_cell(v, bold=True) for v in table.totals),
+        ]
+    )
+    rows.append(
+        ["PCNs with figures", *({"text": str(n), "format": "numeric"} for n in table.reporting)]
+    )
+    return rows

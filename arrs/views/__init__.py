@@ -1,0 +1,1 @@
+"""ARRS workforce pages."""

@@ -1,0 +1,50 @@
+"""What the ARRS views share: finding the ICB or PCN asked for within the reader's scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+
+from core.access import Scope
+from practices.models import Organisation, OrgKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def icb_or_404(scope: Scope, code: str | None) -> Organisation:
+    """The ICB asked for (or the reader's first): 404 if unknown, 403 if not theirs."""
+    icbs = Organisation.objects.filter(kind=OrgKind.ICB).order_by("name")
+    if code:
+        found = icbs.filter(code=code.strip().upper()).first()
+        if found is None:
+            raise Http404(f"No ICB with the code {code}.")
+        require(found.pk in scope.icb_ids, "This ICB is outside the ICBs you have access to.")
+        return found
+    found = icbs.filter(pk__in=scope.icb_ids).first()
+    require(found is not None, "Workforce figures are kept for an ICB; you have none.")
+    return found
+
+
+def icb_of(pcn: Organisation) -> Organisation | None:
+    from practices.selectors import ancestor_ids
+
+    ids = ancestor_ids([pcn.pk], OrgKind.ICB)
+    return Organisation.objects.filter(pk__in=ids).order_by("code").first()
+
+
+def xlsx_response(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def workforce_crumbs(icb: Organisation | None) -> list[dict]:
+    if icb is None:
+        return []
+    return [{"href": reverse("arrs:icb") + f"?icb={icb.code}", "text": "Workforce"}]

@@ -1,0 +1,142 @@
+"""The ICB workforce page: the board table of FTE by role, its chart and downloads, and
+spend against allocation by PCN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from markupsafe import Markup
+
+from arrs.access import can_keep_workforce_records, icb_pcn_ids
+from arrs.exports import SPEND_HEADER, fte_header, fte_rows, spend_rows
+from arrs.exports import fte_xlsx as build_fte_xlsx
+from arrs.filters import WorkforceView, workforce_view
+from arrs.presenters import column_heading, fte_body, fte_head, reporting_note
+from arrs.selectors import (
+    IN_POST,
+    FteTable,
+    accepted_plans,
+    awaiting_review,
+    fte_table,
+    icb_spend,
+    plan_figures,
+    spend_by_pcn,
+)
+from arrs.views.common import icb_or_404, xlsx_response
+from arrs.years import fy_label
+from core.access import scope_for
+from core.charts import Series, line_chart
+from core.pages import csv_response, portal_page, render_page
+
+
+def _view(request: HttpRequest) -> WorkforceView:
+    icb = icb_or_404(scope_for(request), request.GET.get("icb"))
+    return workforce_view(icb, request.GET, timezone.localdate())
+
+
+def _published(view: WorkforceView) -> dict:
+    """Figures of the accepted plans in the round, by PCN id: what published tables use."""
+    plans = accepted_plans([p.pk for p in view.pcns], view.plan_round)
+    return {figures.plan.pcn_id: figures for figures in plan_figures(plans.values()).values()}
+
+
+def _table(view: WorkforceView, figures: dict) -> FteTable:
+    pcn_ids = [p.pk for p in view.pcns]
+    return fte_table(pcn_ids=pcn_ids, columns=view.columns, plans=figures, roles=view.roles())
+
+
+def _scope_text(view: WorkforceView) -> str:
+    if view.pcn:
+        return view.pcn.name
+    if view.place:
+        return f"{view.place.name} ({len(view.pcns)} PCNs)"
+    return f"{view.icb.name} ({len(view.pcns)} PCNs)"
+
+
+def _notes(view: WorkforceView, table: FteTable) -> list[str]:
+    round_text = view.plan_round.name if view.plan_round else "no round yet"
+    return [
+        f"Covers {_scope_text(view)}.",
+        "In post: the ICB's own counts where it made one, otherwise the NWRS census read "
+        "through the staff role mapping.",
+        f"Planned: accepted plans for round {round_text}, from {table.plans_counted} of "
+        f"{table.pcn_count} PCNs.",
+        "Totals are added before rounding. A blank cell means no PCN reported a figure.",
+    ]
+
+
+@portal_page
+def workforce(request: HttpRequest) -> HttpResponse:
+    """Anyone with a role in the ICB, board members included: published figures only (accepted
+    plans, staff in post, allocations and spend); ICB managers also get links to keep them."""
+    scope = scope_for(request)
+    view = _view(request)
+    figures = _published(view)
+    table = _table(view, figures)
+    rows = spend_by_pcn(pcns=view.pcns, year=view.year, plans=figures)
+    context: dict[str, Any] = {
+        "view": view,
+        "fte": table,
+        "head": fte_head(table.columns),
+        "body": fte_body(table),
+        "notes": _notes(view, table),
+        "reporting_note": reporting_note(table.reporting, table.pcn_count),
+        "chart": _chart(table),
+        "spend_rows": rows,
+        "spend_total": icb_spend(rows),
+        "projected_pcns": len([r for r in rows if r.spend.projected is not None]),
+        "query": request.GET.urlencode(),
+        "can_keep": can_keep_workforce_records(scope) and view.icb.pk in scope.managed_icb_ids,
+        "awaiting": awaiting_review(icb_pcn_ids(scope), view.plan_round),
+        "year_label": fy_label(view.year),
+    }
+    return render_page(request, "arrs/icb.jinja", context)
+
+
+def _chart(table: FteTable) -> Markup | None:
+    series = []
+    for kind, name in ((IN_POST, "FTE in post"), ("planned", "Planned FTE (accepted plans)")):
+        points = [
+            (column.on, total)
+            for column, total in zip(table.columns, table.totals, strict=True)
+            if column.kind == kind and total is not None
+        ]
+        if points:
+            series.append(Series(name, [d for d, _ in points], [float(v) for _, v in points]))
+    if not series:
+        return None
+    return line_chart(series, y_title="FTE, all ARRS roles", chart_id="arrs-fte")
+
+
+@portal_page
+def fte_csv(request: HttpRequest) -> HttpResponse:
+    """Anyone with a role in the ICB: the board table as CSV, unrounded."""
+    view = _view(request)
+    table = _table(view, _published(view))
+    name = f"arrs-fte-{view.icb.code}-{fy_label(view.year).replace('/', '-')}.csv"
+    return csv_response(name, fte_header(table), fte_rows(table))
+
+
+@portal_page
+def fte_xlsx(request: HttpRequest) -> HttpResponse:
+    """Anyone with a role in the ICB: the board table as a workbook for board papers."""
+    view = _view(request)
+    table = _table(view, _published(view))
+    heading = f"{view.icb.name}, {fy_label(view.year)}: " + ", ".join(
+        column_heading(c.kind, c.on) for c in table.columns
+    )
+    data = build_fte_xlsx(table, heading, _notes(view, table))
+    name = f"arrs-fte-{view.icb.code}-{fy_label(view.year).replace('/', '-')}.xlsx"
+    return xlsx_response(name, data)
+
+
+@portal_page
+def spend_csv(request: HttpRequest) -> HttpResponse:
+    """Anyone with a role in the ICB: spend against allocation by PCN, with the ICB total."""
+    view = _view(request)
+    rows = spend_by_pcn(pcns=view.pcns, year=view.year, plans=_published(view))
+    lines = spend_rows(rows, icb_spend(rows), fy_label(view.year), view.icb.name)
+    name = f"arrs-spend-{view.icb.code}-{fy_label(view.year).replace('/', '-')}.csv"
+    return csv_response(name, SPEND_HEADER, lines)
