@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -53,6 +54,15 @@ def batch_progress(batch: ImportBatch) -> int:
 
 def progress_key(batch_id: int) -> str:
     return f"import-batch-progress-{batch_id}"
+
+
+# When measures were last recomputed outside an import (a list-size correction, say): such
+# a recompute changes figures without a new import batch, and API ETags must see it.
+MEASURES_RECOMPUTED_AT = "measures-recomputed-at"
+
+
+def measures_recomputed_at() -> dt.datetime | None:
+    return cache.get(MEASURES_RECOMPUTED_AT)
 
 
 # --- API reads ---------------------------------------------------------------------------

@@ -9,3 +9,21 @@ from metrics.services import import_batch_run
 def import_batch_run_task(batch_id: int) -> str:
     """Run one queued import; returns its final status."""
     return import_batch_run(batch_id=batch_id).status
+
+
+@shared_task(name="metrics.measures_recompute_from")
+def measures_recompute_from_task(month: str) -> list[str]:
+    """Recompute every loaded month's measures from ``month`` (YYYY-MM-DD) on, after a change
+    such as a list-size correction; safe to run twice."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from metrics.measures.compute import measures_recompute
+    from metrics.selectors import MEASURES_RECOMPUTED_AT
+    from metrics.sources.base import Recompute
+
+    notes = measures_recompute(recompute=Recompute(from_month=dt.date.fromisoformat(month)))
+    cache.set(MEASURES_RECOMPUTED_AT, timezone.now(), timeout=None)
+    return notes

@@ -335,8 +335,8 @@ def list_size_correct(
 
     Only the counts given change (``UNSET`` leaves one as it is). Raises ValidationError
     when the practice is not a practice, the month is not a first of the month, or the
-    patients aged 13 and over would exceed all patients. The measures that use list sizes
-    are recomputed from that month on, in the same transaction.
+    patients aged 13 and over would exceed all patients. Once committed, the measures that
+    use list sizes are recomputed from that month on by the worker.
     """
     _correction_check(practice, month)
     with transaction.atomic():
@@ -383,8 +383,8 @@ def _counts_check(size: ListSize) -> None:
 
 def _measures_recompute_from(month: dt.date) -> None:
     """Patients per 1,000 and the completeness rule use the latest list size at or before
-    each month, so every month from this one on may change."""
-    from metrics.measures.compute import measures_recompute
-    from metrics.sources.base import Recompute
+    each month, so every month from this one on may change. Nationally each month is a pass
+    over a million appointment rows, so the worker does it once the correction is committed."""
+    from metrics.tasks import measures_recompute_from_task
 
-    measures_recompute(recompute=Recompute(from_month=month))
+    transaction.on_commit(lambda: measures_recompute_from_task.delay(month.isoformat()))

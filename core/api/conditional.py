@@ -1,9 +1,10 @@
 """ETag and Last-Modified for API reads, so a client polling unchanged data gets a 304.
 
-The figures change only when something is loaded or edited: a finished import, or a saved
-change to a register record (each keeps an audit history). The latest of those times is
-the data's version. The ETag adds what else decides the answer: the URL with its query,
-the format, and the reader's roles (two readers may see different rows).
+The figures change only when something is loaded or edited: a finished import, a saved
+change to a register record (each keeps an audit history), or the recompute of measures
+that a list-size correction queues. The latest of those times is the data's version. The
+ETag adds what else decides the answer: the URL with its query, the format, and the
+reader's roles (two readers may see different rows).
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from rest_framework.request import Request
 from core.access import scope_for
 from core.models import RoleAssignment
 from metrics.models import ImportBatch
+from metrics.selectors import measures_recomputed_at
 from practices.models import ListSize, Membership, Organisation
 
 
 def data_changed_at() -> dt.datetime | None:
-    """When the data behind the API last changed: the latest finished import, or the
-    latest saved change to an organisation, membership, list size or role."""
-    times = [ImportBatch.objects.aggregate(at=Max("finished_at"))["at"]]
+    """When the data behind the API last changed: the latest finished import, recompute of
+    measures outside an import, or saved change to an organisation, membership, list size
+    or role."""
+    times = [ImportBatch.objects.aggregate(at=Max("finished_at"))["at"], measures_recomputed_at()]
     for model in (Organisation, Membership, ListSize, RoleAssignment):
         times.append(model.history.aggregate(at=Max("history_date"))["at"])
     found = [t for t in times if t is not None]
