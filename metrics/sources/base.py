@@ -52,7 +52,7 @@ class ProblemLog:
         if row is not None:
             self.rows.add(row)
         if len(self.kept) < MAX_PROBLEMS_KEPT:
-            self.kept.append(Problem(row, column, message))
+            self.kept.append(Problem(row, _storable(column), _storable(message)))
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -60,6 +60,12 @@ class ProblemLog:
     @property
     def rows_rejected(self) -> int:
         return len(self.rows) or (1 if self.count else 0)
+
+
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL text and JSON cannot hold NUL: a value quoted in a problem shows it as \\x00
+    rather than stop the batch being saved."""
+    return text.replace("\x00", "\\x00") if text else text
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 from django.db import transaction
@@ -79,6 +80,7 @@ class GpadLoad:
         self.practices = Practices(context)
         self.total_bytes = sum(m.size for m in files.crosstabs) or 1
         self.done_bytes = 0
+        self.checksums = _checksums_by_month(files.crosstabs)
 
     def run(self) -> tuple[Parsed, Written]:
         if self.files.mapping is not None:
@@ -99,7 +101,7 @@ class GpadLoad:
             self.problems.add(None, None, f"{member.name} has no {', '.join(missing)} column.")
             return
         month = member.first_month(header)
-        if month is not None and _already_loaded(month, member):
+        if month is not None and _already_loaded(month, self.checksums[month]):
             self.parsed.notes.append(
                 f"{member.name}: {month:%b %Y} is already loaded from this file."
             )
@@ -124,6 +126,8 @@ class GpadLoad:
             self.practices = Practices(self.context)  # practices it added were rolled back too
             self.practices.added = added_before
             reader = CarefulReader(header, self.categories, self.practices, self.problems)
+            if len(self.files.crosstabs) > 1:
+                reader.file_name = member.name  # "Row 12" alone would not say which file
             tally = self._write(reader.chunks(member), file)
         self.tally.merge(tally)
         self.parsed.rows_read += tally.rows
@@ -180,10 +184,22 @@ class GpadLoad:
         self.practices = Practices(self.context)
 
 
-def _already_loaded(month: dt.date, member: Member) -> bool:
-    """Is this month's data, for every practice that has it, from a file with this checksum?"""
+def _checksums_by_month(members: list[Member]) -> dict[dt.date, set[str]]:
+    """The checksums of the files of this delivery that hold each month: a big month comes
+    split by region, so one month can have several files."""
+    found: dict[dt.date, set[str]] = defaultdict(set)
+    for member in members:
+        header, missing = member.header()
+        month = None if missing else member.first_month(header)
+        if month is not None:
+            found[month].add(member.checksum)
+    return found
+
+
+def _already_loaded(month: dt.date, checksums: set[str]) -> bool:
+    """Is this month's data, for every practice that has it, from exactly these files?"""
     batches = set(GpadPracticeMonth.objects.filter(month=month).values_list("batch_id", flat=True))
     if not batches:
         return False
     files = ImportFile.objects.filter(batch_id__in=batches, month=month)
-    return {f.checksum for f in files} == {member.checksum}
+    return {f.checksum for f in files} == checksums

@@ -20,6 +20,7 @@ from metrics.sources.base import ProblemLog
 from metrics.sources.gpad.chunks import Chunk
 from metrics.sources.gpad.files import Member
 from metrics.sources.gpad.lookups import (
+    MAX_COUNT,
     Categories,
     Practices,
     month_of,
@@ -64,6 +65,8 @@ class CarefulReader:
     categories: Categories
     practices: Practices
     problems: ProblemLog
+    file_name: str = ""  # named in each problem when the delivery holds several files
+    header_width: int = 0
 
     def chunks(self, member: Member) -> Iterator[Chunk]:
         pending = Pending()
@@ -80,10 +83,11 @@ class CarefulReader:
             try:
                 yield from enumerate(csv.reader(text), start=1)
             except csv.Error as error:
-                self.problems.add(None, None, f"The file stops being readable as CSV: {error}")
+                self._problem(None, None, f"The file stops being readable as CSV: {error}")
 
     def _read(self, number: int, fields: list[str], pending: Pending) -> bool:
         if number == 1:
+            self.header_width = len(fields)
             return False
         before = self.problems.count
         values = self._values(number, fields)
@@ -94,14 +98,14 @@ class CarefulReader:
         return True
 
     def _values(self, number: int, fields: list[str]) -> dict[str, str] | None:
-        width = max(self.header.positions.values()) + 1
+        width = max(self.header_width, max(self.header.positions.values()) + 1)
         if not any(f.strip() for f in fields):
             return None  # a blank line holds no appointments
-        if len(fields) < width:
-            self.problems.add(number, None, f"has {len(fields)} fields where {width} are expected")
+        if len(fields) != width:  # one too many (an unquoted comma) shifts every column after
+            self._problem(number, None, f"has {len(fields)} fields where {width} are expected")
             return None
         if any(REPLACEMENT in f for f in fields):
-            self.problems.add(number, None, "has characters that are not valid UTF-8 text")
+            self._problem(number, None, "has characters that are not valid UTF-8 text")
             return None
         return {name: self.header.get(fields, name) for name in self.header.positions}
 
@@ -136,15 +140,22 @@ class CarefulReader:
 
     def _count(self, number: int, values: dict[str, str]) -> int | None:
         raw = clean_text(values["COUNT_OF_APPOINTMENTS"])
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # isdigit alone lets "²" through to int()
             self._bad(number, "COUNT_OF_APPOINTMENTS", raw, "a whole number of zero or more")
+            return None
+        if int(raw) > MAX_COUNT:
+            self._bad(number, "COUNT_OF_APPOINTMENTS", raw, f"a count of at most {MAX_COUNT:,}")
             return None
         return int(raw)
 
     def _bad(self, number: int, field_name: str, raw: str, expected: str) -> None:
         column = self.header.names.get(field_name, field_name)
         shown = clean_text(raw) or "(blank)"
-        self.problems.add(number, column, f"'{shown[:60]}' is not {expected}")
+        self._problem(number, column, f"'{shown[:60]}' is not {expected}")
+
+    def _problem(self, number: int | None, column: str | None, message: str) -> None:
+        where = f" (in {self.file_name})" if self.file_name else ""
+        self.problems.add(number, column, message + where)
 
     def _keep(self, number: int, values: dict[str, str], record: tuple, pending: Pending) -> None:
         month, code, ids, count = record

@@ -20,6 +20,7 @@ from metrics.sources.gpad.chunks import Chunk, PracticeMonths
 from metrics.sources.gpad.files import Member
 from metrics.sources.gpad.lookups import (
     COLUMN_DIMENSIONS,
+    MAX_COUNT,
     Categories,
     Practices,
     month_of,
@@ -48,7 +49,7 @@ class ReadCarefully(Exception):  # noqa: N818 - a signal to switch readers, not 
 def fast_chunks(
     member: Member, header: Header, categories: Categories, practices: Practices
 ) -> Iterator[Chunk]:
-    names = _column_names(header)
+    names = _column_names(header, len(member.header_fields()))
     wanted = [name for name in names if not name.startswith("_")]
     try:
         reader = _open(member, names, wanted)
@@ -60,9 +61,11 @@ def fast_chunks(
         raise ReadCarefully(str(error)) from error
 
 
-def _column_names(header: Header) -> list[str]:
+def _column_names(header: Header, fields: int) -> list[str]:
+    """A name for every column of the file, placeholders for those it does not read (one of
+    those may come last: counting only the columns it reads would make every row ragged)."""
     by_position = {position: field for field, position in header.positions.items()}
-    width = max(by_position) + 1
+    width = max(max(by_position) + 1, fields)
     return [by_position.get(i, f"_column_{i}") for i in range(width)]
 
 
@@ -120,8 +123,8 @@ def _month_ordinal(raw: str) -> int | None:
 
 def _counts(column: pa.Array) -> np.ndarray:
     counts = pc.cast(pc.utf8_trim_whitespace(column), pa.int64()).to_numpy(zero_copy_only=False)
-    if len(counts) and counts.min() < 0:
-        raise ReadCarefully("a negative count")
+    if len(counts) and (counts.min() < 0 or counts.max() > MAX_COUNT):
+        raise ReadCarefully("a count out of range")
     return counts
 
 

@@ -23,6 +23,11 @@ from practices.models import Organisation, OrgKind
 from practices.services import OrgRecord, organisations_upsert
 
 COLUMN_DIMENSIONS = {column: dimension for dimension, column in DIMENSION_COLUMNS.items()}
+# No practice records a million appointments of one kind in a month; a bigger count is a
+# damaged file (and one past 2**31 would not fit the database column at all).
+MAX_COUNT = 1_000_000
+# Months outside these years are typing errors (01MAR0025), not appointments.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 class Categories:
@@ -49,7 +54,9 @@ def month_of(raw: str) -> dt.date | None:
         day = parse_date(raw)
     except ValueError:
         return None
-    return day.replace(day=1) if day else None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return day.replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -99,12 +106,22 @@ class Practices:
             )
         )
         records = [
-            OrgRecord(code=code, name=display_name(name) or None)
+            OrgRecord(code=code, name=_name(name) or None)
             for code, name in dict(pairs).items()
             if code and code not in existing
         ]
         if records:
             organisations_upsert(kind=kind, records=records, context=self.context)
+
+
+NAME_LENGTH = Organisation._meta.get_field("name").max_length
+
+
+def _name(raw: str) -> str:
+    """A name from a crosstab row as the register can hold it: no control characters
+    (PostgreSQL refuses NUL), no longer than the column."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    return display_name(printable)[:NAME_LENGTH].strip()
 
 
 def practice_code(raw: str) -> str | None:
