@@ -257,3 +257,18 @@ def test_patients_aged_13_and_over_are_checked_against_the_count_kept(tree, icb_
 
     assert response.status_code == 400
     assert "patients_13_plus" in response.json()["fields"]
+
+
+def test_a_pcn_token_of_another_icb_sees_nothing_of_this_one(tree):
+    from core.models import Role
+    from tests.factories import user_with_role
+
+    client = api_as(user_with_role(Role.PCN_MANAGER, tree.other_pcn, username="u99999.manager"))
+
+    assert codes(client.get("/api/v1/practices/")) == {"J99001"}
+    assert client.get("/api/v1/practices/L85001/").status_code == 403
+    assert client.get("/api/v1/pcns/U00001/").status_code == 403
+    assert client.get("/api/v1/list-sizes/", {"practice": "L85001"}).json()["results"] == []
+    assert client.get("/api/v1/measure-values/", {"org_code": "U00001"}).json()["results"] == []
+    correction = {"practice": "J99001", "month": "2025-05-01", "all_patients": 1}
+    assert client.post("/api/v1/list-sizes/", correction, format="json").status_code == 403
