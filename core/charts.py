@@ -56,15 +56,84 @@ def _script_safe(text: str) -> Markup:
     return Markup(text)  # noqa: S704 - escaped just above
 
 
-def _trace(line: Series, style: dict[str, str]) -> go.Scatter:
+def _trace(line: Series, style: dict[str, str], number: str = ",") -> go.Scatter:
     return go.Scatter(
         x=list(line.months),
         y=list(line.values),
         name=line.name,
         mode="lines+markers",
         line={"color": style["color"], "dash": style["dash"], "width": 3},
-        hovertemplate="%{x|%b %Y}: %{y:,}<extra>" + line.name + "</extra>",
+        hovertemplate="%{x|%b %Y}: %{y:" + number + "}<extra>" + line.name + "</extra>",
     )
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range of other organisations' values month by month (such as the 10th to 90th
+    percentile of practices in England) with its middle line (the median)."""
+
+    name: str
+    middle_name: str
+    months: Sequence[dt.date]
+    low: Sequence[float | None]
+    middle: Sequence[float | None]
+    high: Sequence[float | None]
+
+
+BAND_FILL = "rgba(174, 183, 189, 0.35)"  # NHS pale grey, see-through so gridlines show
+MIDDLE_STYLE = {"color": "#4c6272", "dash": "dot"}
+
+
+def band_chart(
+    series: Sequence[Series], band: Band, *, y_title: str, chart_id: str, number: str = ",.1f"
+) -> Markup:
+    """Lines for some organisations over a shaded band of everyone else (and its median),
+    drawn like ``line_chart``. ``number`` is the d3 format of values on hover."""
+    figure = go.Figure()
+    # The band is drawn first, so the lines sit on top, but listed last in the legend.
+    for trace in _band_traces(band, number, rank=len(series) + 1):
+        figure.add_trace(trace)
+    for index, line in enumerate(series):
+        trace = _trace(line, LINE_STYLES[index % len(LINE_STYLES)], number)
+        figure.add_trace(trace.update(legendrank=index))
+    layout = _layout(y_title, show_legend=True, months=len(band.months))
+    figure.update_layout({**layout, "legend": {**layout["legend"], "traceorder": "normal"}})
+    return format_html(
+        '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"></div>'
+        '<script type="application/json" id="{data_id}">{figure}</script>',
+        data_id=f"{chart_id}-figure",
+        figure=_script_safe(figure.to_json()),
+    )
+
+
+def _band_traces(band: Band, number: str, rank: int) -> list[go.Scatter]:
+    """The band is its low edge (drawn invisibly) filled up to its high edge."""
+    months = list(band.months)
+    edge = {"width": 0, "color": BAND_FILL}
+    low = go.Scatter(
+        x=months, y=list(band.low), mode="lines", line=edge, showlegend=False, hoverinfo="skip"
+    )
+    high = go.Scatter(
+        x=months,
+        y=list(band.high),
+        name=band.name,
+        mode="lines",
+        line=edge,
+        fill="tonexty",
+        fillcolor=BAND_FILL,
+        hoverinfo="skip",
+        legendrank=rank + 1,
+    )
+    middle = go.Scatter(
+        x=months,
+        y=list(band.middle),
+        name=band.middle_name,
+        mode="lines",
+        line={**MIDDLE_STYLE, "width": 2},
+        legendrank=rank,
+        hovertemplate="%{x|%b %Y}: %{y:" + number + "}<extra>" + band.middle_name + "</extra>",
+    )
+    return [low, high, middle]
 
 
 def _month_step(months: int) -> str:

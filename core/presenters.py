@@ -151,6 +151,80 @@ def chart_source(source: str, months: list[dt.date]) -> str:
     )
 
 
+# --- Access measures ----------------------------------------------------------------------
+
+# The NHS England publication every GP appointment figure comes from.
+GPAD_SOURCE = "GP appointments data, NHS England"
+PERCENT = "%"
+COUNT_UNITS = {"appointments"}
+MINUS = "\u2212"
+ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+
+
+def measure_value(value: float | None, unit: str) -> str:
+    """A measure's value as its unit reads: 12.3%, 1,234 appointments as 1,234, 512.7 per
+    1,000 patients as 512.7."""
+    if value is None:
+        return "–"
+    if unit == PERCENT:
+        return percent(value)
+    return number(value, 0 if unit in COUNT_UNITS else 1)
+
+
+def measure_change(value: float | None, unit: str) -> str:
+    """A change with its sign: +1.2 pp for a percentage (percentage points), −52 for a
+    count; an en dash when there is nothing to compare with (blank is never 0)."""
+    if value is None:
+        return "–"
+    places = 0 if unit in COUNT_UNITS else 1
+    if round(value, places) == 0:
+        text = number(0, places)
+    else:
+        sign = "+" if value > 0 else MINUS
+        text = sign + number(abs(value), places)
+    return f"{text} pp" if unit == PERCENT else text
+
+
+def ordinal(value: int) -> str:
+    """1st, 2nd, 3rd, 11th, 22nd"""
+    suffix = "th" if 10 <= value % 100 <= 20 else ORDINAL_SUFFIXES.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def percentile(value: float | None) -> str:
+    """A percentile rank (0-100) as an ordinal: 72nd. 0 reads as lowest, not "0th"."""
+    if value is None:
+        return "–"
+    rank = round(value)
+    return "Lowest" if rank == 0 else ordinal(rank)
+
+
+def month_param(value: dt.date) -> str:
+    """2025-03, how a month travels in a page address."""
+    return f"{value:%Y-%m}"
+
+
+def figures_source(source: str, months: list[dt.date], as_at: dt.datetime | None) -> str:
+    """The caption line under loaded figures: source, period and when they were loaded."""
+    if not months:
+        return f"Source: {source}. No figures have been loaded yet."
+    loaded = f" As at {day(_local(as_at))}, when the latest figures were loaded." if as_at else ""
+    return f"Source: {source}. Period: {period(min(months), max(months))}.{loaded}"
+
+
+def _local(value: dt.datetime) -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
+def per_patient_year(appointments: int | None, patients: int | None) -> str:
+    """A month's appointments per registered patient, scaled to a year: 0.84."""
+    if appointments is None or not patients:
+        return "No list size loaded" if appointments is not None else "–"
+    return f"{appointments * 12 / patients:.2f}"
+
+
 def org_url(org) -> str:
     """The page for any organisation in the register."""
     from django.urls import reverse
@@ -180,4 +254,10 @@ FILTERS = {
     "problems_shown": problems_shown,
     "source_note": source_note,
     "chart_source": chart_source,
+    "measure_value": measure_value,
+    "measure_change": measure_change,
+    "percentile": percentile,
+    "month_param": month_param,
+    "figures_source": figures_source,
+    "per_patient_year": per_patient_year,
 }
