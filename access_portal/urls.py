@@ -8,7 +8,8 @@ urlpatterns = [
     path("pcns/", include("pcns.urls")),
     path("workforce/", include("arrs.urls")),
     path("api/v1/", include("access_portal.api_urls")),
-    path("imports/", include("metrics.urls")),
+    # Imports (/imports/) and the access pages (/access/).
+    path("", include("metrics.urls")),
 ]
 
 # Error pages use the NHS layout (Jinja templates 403.jinja and 404.jinja).

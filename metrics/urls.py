@@ -4,8 +4,12 @@ from metrics import views
 
 app_name = "metrics"
 urlpatterns = [
-    path("", views.imports, name="imports"),
-    path("upload/", views.upload, name="upload"),
-    path("<int:pk>/", views.batch, name="batch"),
-    path("<int:pk>/status.json", views.batch_status, name="batch_status"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/upload/", views.upload, name="upload"),
+    path("imports/<int:pk>/", views.batch, name="batch"),
+    path("imports/<int:pk>/status.json", views.batch_status, name="batch_status"),
+    path("access/", views.access, name="access"),
+    path("access/access.csv", views.access_csv, name="access_csv"),
+    path("access/data-quality/", views.data_quality_page, name="data_quality"),
+    path("access/<str:kind>/<str:code>.csv", views.org_access_csv, name="org_access_csv"),
 ]

@@ -10,6 +10,7 @@ from core.access import scope_for
 from core.charts import Series, line_chart
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
+from metrics.views import org_access_context
 from pcns.selectors import TrendPoint, member_counts, pcn_list_size_trend, pcn_members
 from practices.models import OrgKind
 from practices.selectors import members_history, trail
@@ -18,7 +19,8 @@ from practices.selectors import members_history, trail
 @portal_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone with a role, for PCNs in the ICBs they read (a PCN manager sees every PCN in
-    their ICB, to compare with peers): members today, members over time and list sizes."""
+    their ICB, to compare with peers): members today, members over time, list sizes and
+    access (GP appointment measures)."""
     scope = scope_for(request)
     pcn = organisation_or_404(scope, OrgKind.PCN, code)
     day = timezone.localdate()
@@ -37,6 +39,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "chart": _chart(trend),
         "list_size_source": LIST_SIZE_SOURCE,
         "can_edit": scope.can_edit(pcn),
+        **org_access_context(request, pcn, above),
     }
     return render_page(request, "pcns/detail.jinja", context)
 

@@ -14,6 +14,7 @@ from core.access import scope_for
 from core.charts import Series, line_chart
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
+from metrics.views import org_access_context
 from practices.models import Organisation, OrgKind
 from practices.selectors import (
     SEARCH_LIMIT,
@@ -77,8 +78,8 @@ def _members(org: Organisation, day: dt.date, visible: frozenset[int]) -> dict[s
 
 @portal_page
 def practice(request: HttpRequest, code: str) -> HttpResponse:
-    """Anyone with a role, for practices in the ICBs they read: details, memberships over time
-    and registered patients."""
+    """Anyone with a role, for practices in the ICBs they read: details, memberships over time,
+    registered patients and access (GP appointment measures)."""
     org = organisation_or_404(scope_for(request), OrgKind.PRACTICE, code)
     return _practice_page(request, org)
 
@@ -87,14 +88,16 @@ def _practice_page(request: HttpRequest, org: Organisation) -> HttpResponse:
     scope = scope_for(request)
     day = timezone.localdate()
     trend = list_size_trend([org.pk])
+    above = trail(org, day)
     context = {
         "org": org,
         "day": day,
-        "breadcrumbs": org_breadcrumbs(scope, org, trail(org, day)),
+        "breadcrumbs": org_breadcrumbs(scope, org, above),
         "history": membership_history(org),
         "trend": trend,
         "chart": _list_size_chart(trend),
         "list_size_source": LIST_SIZE_SOURCE,
+        **org_access_context(request, org, above),
     }
     return render_page(request, "practices/practice.jinja", context)
 

@@ -1,0 +1,110 @@
+"""Reads for the data quality page: how complete a month's GP appointment recording is in
+an ICB, practice by practice, in a fixed number of queries however many practices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth, MeasureValue
+from metrics.selectors_access import finished_at, icb_month, practice_months
+from practices.models import Organisation
+from practices.selectors import register_snapshot
+
+UNMAPPED = "unmapped_pct"
+CLINICAL_TRIAGE = "clinical_triage"
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A practice picked out for a month, with the figures that flag it."""
+
+    practice: Organisation
+    appointments: int | None = None
+    patients: int | None = None
+    value: MeasureValue | None = None
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    icb: Organisation
+    month: dt.date
+    open_practices: int
+    recording: int
+    not_recording: list[Flagged]
+    not_open: list[Flagged]
+    unmapped: list[Flagged]
+    incomplete: list[Flagged]
+    no_triage: list[Flagged]
+    as_at: dt.datetime | None
+
+    @property
+    def coverage(self) -> float | None:
+        """Per cent of the open practices that recorded appointments."""
+        return 100 * self.recording / self.open_practices if self.open_practices else None
+
+
+def data_quality(icb: Organisation, month: dt.date) -> DataQuality:
+    """Coverage, unmapped appointments, incomplete recording and missing Clinical Triage
+    for the ICB's practices in ``month``, in a fixed number of queries."""
+    snapshot = register_snapshot([icb.pk], month)
+    open_ids = snapshot.open_practices_under(icb.pk)
+    in_icb = icb_month(icb, month).practice_ids
+    months = {row.practice_id: row for row in practice_months(month, in_icb)}
+    recording = {pk for pk, row in months.items() if row.appointments > 0}
+    missing = list(set(months) - set(snapshot.orgs))
+    orgs = {**snapshot.orgs, **Organisation.objects.in_bulk(missing)}
+    flag = _flagger(orgs, months)
+    return DataQuality(
+        icb=icb,
+        month=month,
+        open_practices=len(open_ids),
+        recording=len(open_ids & recording),
+        not_recording=_by_name(flag(pk) for pk in open_ids - recording),
+        not_open=_by_name(flag(pk) for pk in recording - open_ids),
+        unmapped=_unmapped(month, orgs, months),
+        incomplete=_by_name(flag(pk) for pk, row in months.items() if row.incomplete),
+        no_triage=_by_name(flag(pk) for pk in recording - _with_triage(month, recording)),
+        as_at=finished_at(row.batch_id for row in months.values()),
+    )
+
+
+PracticeMonths = dict[int, GpadPracticeMonth]
+
+
+def _flagger(orgs: dict[int, Organisation], months: PracticeMonths) -> Callable[[int], Flagged]:
+    def flag(pk: int) -> Flagged:
+        row = months.get(pk)
+        if row is None:
+            return Flagged(orgs[pk])
+        return Flagged(orgs[pk], appointments=row.appointments, patients=row.patients)
+
+    return flag
+
+
+def _by_name(flags: Iterable[Flagged]) -> list[Flagged]:
+    return sorted(flags, key=lambda f: (f.practice.name.lower(), f.practice.code))
+
+
+def _unmapped(
+    month: dt.date, orgs: dict[int, Organisation], months: PracticeMonths
+) -> list[Flagged]:
+    """Each practice's unmapped share, worst first (ties by name)."""
+    values = MeasureValue.objects.filter(measure_id=UNMAPPED, period=month, org_id__in=list(months))
+    flags = _by_name(
+        Flagged(orgs[v.org_id], appointments=months[v.org_id].appointments, value=v) for v in values
+    )
+    return sorted(flags, key=lambda f: -(f.value.value or 0))
+
+
+def _with_triage(month: dt.date, practice_ids: set[int]) -> set[int]:
+    """Practices with at least one Clinical Triage appointment in the month."""
+    rows = AppointmentCount.objects.filter(
+        month=month,
+        practice_id__in=list(practice_ids),
+        national_category__dimension=Dimension.NATIONAL_CATEGORY,
+        national_category__key=CLINICAL_TRIAGE,
+        count__gt=0,
+    )
+    return set(rows.values_list("practice_id", flat=True).distinct())

@@ -1,0 +1,163 @@
+"""The data quality page: coverage, unmapped appointments, incomplete recording and practices
+with no Clinical Triage, for a small GPAD month loaded through the importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from metrics.models import MeasureValue
+from tests import pages
+from tests.factories import link, list_size, org
+from tests.gpad_files import MARCH_2025, Row, gpad_month_load
+from tests.pages import page_as, visible_text
+
+TRIAGE = "Clinical Triage"
+# Registered patients in March 2025 (conftest): L85001 6,000, L85002 7,000, L85004 11,000,
+# L85005 9,000, L85006 10,000. L85003 records nothing this month.
+ROWS = [
+    Row("L85001", 900, national_category=TRIAGE),
+    Row("L85001", 100, national_category="Unmapped"),
+    Row("L85002", 700),
+    Row("L85002", 0, national_category=TRIAGE),  # a Clinical Triage row, but of none
+    Row("L85002", 200, national_category="Inconsistent Mapping"),
+    Row("L85004", 1000, national_category=TRIAGE),
+    Row("L85005", 300, national_category=TRIAGE),  # 300 x 12 = 3,600 < 9,000 patients
+    Row("L85006", 900, national_category=TRIAGE),
+    Row("J99001", 50, national_category="Unmapped", sub_icb_location_code="92G"),
+]
+QUALITY = reverse("metrics:data_quality")
+
+
+@pytest.fixture
+def march(tree, tmp_path):
+    return gpad_month_load(tmp_path, ROWS)
+
+
+def section(text: str, heading: str, end: str | None = None) -> str:
+    part = text.split(heading, 1)[1]
+    return part.split(end, 1)[0] if end else part
+
+
+EXPECTED = {
+    "anonymous": 302,
+    "icb_manager": 200,
+    "pcn_manager": 200,
+    "board_member": 200,
+    "no_role": 403,
+    "other_icb": 403,
+}
+
+
+@pytest.mark.parametrize("role", pages.ROLES)
+def test_who_may_open_the_data_quality_page(client, request, march, role):
+    response = page_as(client, pages.user_for(request, role), f"{QUALITY}?icb=QSL")
+
+    assert response.status_code == EXPECTED[role]
+
+
+def test_a_manager_of_another_icb_sees_only_their_own_practices(client, tree, march):
+    text = visible_text(page_as(client, pages.other_icb_manager(tree), QUALITY))
+
+    assert "NHS Bath and North East Somerset ICB" in text and "Far Away Surgery" in text
+    assert "L85001" not in text
+
+
+@pytest.mark.parametrize("query", ["month=2025-02", "month=03-2025", "icb=QXX"])
+def test_unknown_months_and_icbs_are_not_found(client, icb_manager, march, query):
+    assert page_as(client, icb_manager, f"{QUALITY}?{query}").status_code == 404
+
+
+def test_coverage_counts_open_practices_that_recorded(client, board_member, march):
+    text = visible_text(page_as(client, board_member, QUALITY))
+
+    assert "Data quality: GP appointments, Mar 2025" in text
+    assert "Open practices on 1 March 2025 6" in text
+    assert "Open practices that recorded appointments 5 (83.3%)" in text
+    missing = section(text, "Open practices with no appointments in Mar 2025", "Unmapped")
+    assert "Surgery L85003 (L85003)" in missing and "L85001" not in missing
+
+
+def test_a_practice_closed_before_the_month_is_not_expected_to_record(
+    client, board_member, tree, march
+):
+    closed = tree.practices["L85003"]
+    closed.close_date = dt.date(2025, 1, 31)
+    closed.save()
+
+    text = visible_text(page_as(client, board_member, QUALITY))
+
+    assert "Open practices on 1 March 2025 5" in text
+    assert "Open practices that recorded appointments 5 (100.0%)" in text
+
+
+def test_unmapped_shares_are_listed_worst_first(client, board_member, march):
+    response = page_as(client, board_member, QUALITY)
+    table = section(visible_text(response), "Unmapped share by practice", "Under 1 appointment")
+
+    # L85002: 200 of 900 (22.2%); L85001: 100 of 1,000 (10.0%); the rest none.
+    assert table.index("Surgery L85002") < table.index("Surgery L85001") < table.index("L85006")
+    assert "Surgery L85002 (L85002) Appointments 900 Unmapped or inconsistently mapped 200" in table
+    held = MeasureValue.objects.get(org__code="L85002", measure_id="unmapped_pct")
+    assert f"Share unmapped {held.value:.1f}%" in table and "22.2%" in table
+    assert "Far Away" not in table
+
+
+def test_practices_under_one_appointment_per_patient_a_year_are_listed(client, board_member, march):
+    text = visible_text(page_as(client, board_member, QUALITY))
+    table = section(text, "Practices under 1 appointment per registered patient a year, Mar 2025")
+
+    assert (
+        "Surgery L85005 (L85005) Appointments 300 Registered patients 9,000 "
+        "Appointments per patient a year 0.40"
+    ) in table
+    assert "Surgery L85001" not in table.split("No Clinical Triage")[0]
+
+
+def test_practices_with_no_clinical_triage_are_listed(client, board_member, march):
+    text = visible_text(page_as(client, board_member, QUALITY))
+    table = section(text, "Practices with no Clinical Triage appointments, Mar 2025")
+
+    assert "Surgery L85002 (L85002) 900" in table
+    for code in ("L85001", "L85004", "L85005", "L85006"):
+        assert code not in table
+
+
+def test_each_flag_links_to_the_practice_page(client, board_member, march):
+    html = page_as(client, board_member, QUALITY).content.decode()
+
+    for code in ("L85002", "L85003", "L85005"):
+        assert f'href="{reverse("practices:practice", args=[code])}"' in html
+
+
+def test_the_page_links_to_the_access_figures_for_the_same_month(client, board_member, march):
+    html = page_as(client, board_member, QUALITY).content.decode()
+
+    assert f'href="{reverse("metrics:access")}?icb=QSL&amp;month=2025-03"' in html
+
+
+def test_with_nothing_loaded_the_page_says_so(client, board_member):
+    text = visible_text(page_as(client, board_member, QUALITY))
+
+    assert "no GP appointments data has been loaded yet" in text
+
+
+def test_the_page_takes_a_bounded_number_of_queries_however_many_practices(
+    client, tree, board_member, tmp_path, django_assert_max_num_queries
+):
+    extra = []
+    for number in range(20):
+        practice = org("practice", f"L86{number:03d}", f"Extra Surgery {number}")
+        link(practice, tree.place)
+        link(practice, tree.pcn_b)
+        list_size(practice, MARCH_2025, 4000)
+        extra.append(Row(practice.code, 100))
+    gpad_month_load(tmp_path, ROWS + extra)
+    client.force_login(board_member)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(QUALITY)
+
+    assert "Extra Surgery 19 (L86019)" in visible_text(response)
