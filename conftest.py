@@ -19,6 +19,20 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _cache_per_test(settings):
+    """Each test starts with an empty cache of its own (import progress lives there), so
+    nothing carries over from another test or another run sharing var/cache."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _api_throttle_in_memory(monkeypatch):
     """API request counts start from nothing in each test, kept in memory, never in var/."""
     import uuid
