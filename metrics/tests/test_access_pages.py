@@ -414,3 +414,9 @@ def test_the_access_page_queries_do_not_grow_with_practices(
         response = client.get(ACCESS)
 
     assert "Extra Surgery 19 (L86019)" in visible_text(response)
+
+
+def test_a_staff_admin_with_no_icb_is_told_there_is_nothing_to_show(client, staff_admin, march):
+    text = visible_text(page_as(client, staff_admin, ACCESS))
+
+    assert "either your account is not linked to an ICB" in text
