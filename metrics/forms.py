@@ -1,9 +1,13 @@
-"""The upload form: which source a file is, and the file."""
+"""Forms: the upload form (which source a file is, and the file) and the baseline choice."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
+from core import presenters
+from metrics.measures.context import DEFAULT_BASELINE_YEAR
 from metrics.sources import all_sources
 
 
@@ -25,3 +29,17 @@ class UploadForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [(s.code, s.title) for s in all_sources()]
+
+
+class BaselineForm(forms.Form):
+    month = forms.ChoiceField(label="Baseline month", required=False)
+
+    def __init__(self, *args, months: list[dt.date], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", f"The same month of {DEFAULT_BASELINE_YEAR} (pre-Covid)")]
+        choices += [(m.isoformat(), presenters.month(m)) for m in months]
+        self.fields["month"].choices = choices
+
+    def chosen(self) -> dt.date | None:
+        value = self.cleaned_data["month"]
+        return dt.date.fromisoformat(value) if value else None

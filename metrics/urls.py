@@ -11,5 +11,6 @@ urlpatterns = [
     path("access/", views.access, name="access"),
     path("access/access.csv", views.access_csv, name="access_csv"),
     path("access/data-quality/", views.data_quality_page, name="data_quality"),
+    path("access/baseline/", views.baseline, name="baseline"),
     path("access/<str:kind>/<str:code>.csv", views.org_access_csv, name="org_access_csv"),
 ]

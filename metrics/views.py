@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect
 from core.access import Scope, scope_for
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
 from core.presenters import GPAD_SOURCE, month_param
-from metrics.forms import UploadForm
+from metrics.forms import BaselineForm, UploadForm
+from metrics.measures.baseline import baseline_choices, baseline_month_of, baseline_month_set
 from metrics.models import ImportBatch, MeasureDefinition
 from metrics.presenters import (
     ASCENDING,
@@ -338,3 +340,25 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
         "gpad_source": GPAD_SOURCE,
     }
     return render_page(request, "metrics/data_quality.jinja", context)
+
+
+@portal_page
+def baseline(request: HttpRequest) -> HttpResponse:
+    """ICB managers: choose the month the ICB's figures are compared against. Everyone
+    else with a role may read which month it is."""
+    scope = scope_for(request)
+    icb = Organisation.objects.filter(pk__in=scope.icb_ids).order_by("name").first()
+    if icb is None:
+        raise PermissionDenied("There is no ICB in your scope.")
+    can_change = scope.can_edit(icb)
+    form = BaselineForm(request.POST or None, months=baseline_choices())
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("Only the ICB's managers choose its baseline.")
+        if form.is_valid():
+            baseline_month_set(icb=icb, month=form.chosen(), user=request.user)
+            messages.success(request, "Baseline saved. Changes on the baseline are recalculated.")
+            return redirect("metrics:baseline")
+    current = baseline_month_of(icb)
+    context = {"form": form, "icb": icb, "current": current, "can_change": can_change}
+    return render_page(request, "metrics/baseline.jinja", context)
