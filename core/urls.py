@@ -1,5 +1,5 @@
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 
 from core import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path("data-sources/", views.data_sources, name="data_sources"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("dashboard/", include("core.dashboard.urls")),
 ]

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from core.access import scope_for
+from core.dashboard.views import index as dashboard_index
 from core.pages import portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
 from metrics.sources import all_sources
@@ -23,9 +24,12 @@ class SignInView(LoginView):
 
 @portal_page
 def home(request: HttpRequest) -> HttpResponse:
-    """The ICB at a glance. For anyone with a role: ICB managers and board members see their
-    ICB; PCN managers see the ICB their PCN is in; staff with no ICB are pointed onwards."""
+    """For anyone with a role. Board members get their ICB's access dashboard; ICB managers
+    see their ICB at a glance (and reach the dashboard from the header); PCN managers see the
+    ICB their PCN is in; staff with no ICB are pointed onwards."""
     scope = scope_for(request)
+    if scope.is_board_member and not scope.is_icb_manager:
+        return dashboard_index(request)
     overviews = icb_overviews(scope.icb_ids, timezone.localdate())
     context = {"overviews": overviews, "list_size_source": LIST_SIZE_SOURCE}
     return render_page(request, "home.jinja", context)
