@@ -49,3 +49,9 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display()} for {self.organisation.code}"
+
+
+# Board packs live in their own module; imported here so Django finds the model.
+from core.boardpack.models import BoardPack, PackStatus  # noqa: E402
+
+__all__ = ["BoardPack", "PackStatus", "Role", "RoleAssignment", "ROLE_ORG_KIND"]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("data-sources/", views.data_sources, name="data_sources"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("dashboard/", include("core.dashboard.urls")),
+    path("board-packs/", include("core.boardpack.urls")),
 ]
