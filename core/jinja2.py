@@ -25,6 +25,9 @@ def environment(**options) -> Environment:
     )
     options["undefined"] = ChainableUndefined
     options["autoescape"] = True
+    # The NHS macros leave many blank lines; dropping the ones around tags halves page size.
+    options["trim_blocks"] = True
+    options["lstrip_blocks"] = True
     options.setdefault("extensions", [])
     env = Environment(**options)  # noqa: S701 - autoescape is on, set just above
     env.globals.update(
