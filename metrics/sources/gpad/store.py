@@ -144,13 +144,38 @@ def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContex
         position = 2 if field == "pcn_code" else 3
         runs = list(_runs(rows, position))
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
-        Membership.objects.filter(
-            relation=relation, child_id__in=practice_ids, basis=MembershipBasis.REPORTED
-        ).delete()
-        Membership.objects.bulk_create(
-            [_reported_link(relation, run, parents, latest, context) for run in runs if run[1]],
-            batch_size=2000,
-        )
+        wanted = [_reported_link(relation, run, parents, latest, context) for run in runs if run[1]]
+        _reported_links_sync(relation, practice_ids, wanted, context)
+
+
+def _reported_links_sync(
+    relation: str, practice_ids: set[int], wanted: list[Membership], context: WriteContext
+) -> None:
+    """Make the practices' reported links of one relation exactly ``wanted``, touching only
+    what differs: a link that is still wanted keeps its row and gets its (new) end date and
+    this batch in one UPDATE per end date; links no longer wanted are deleted; new ones are
+    created in bulk. Deleting every link and creating it again cost a DELETE and a history
+    record per link, some 12,000 statements for a national month."""
+    existing = Membership.objects.filter(
+        relation=relation, child_id__in=practice_ids, basis=MembershipBasis.REPORTED
+    ).values_list("pk", "child_id", "parent_id", "start_date")
+    current = {(child, parent, start): pk for pk, child, parent, start in existing}
+    kept: dict[dt.date | None, list[int]] = defaultdict(list)
+    new = []
+    for link in wanted:
+        pk = current.pop((link.child_id, link.parent_id, link.start_date), None)
+        if pk is None:
+            new.append(link)
+        else:
+            kept[link.end_date].append(pk)
+    if current:
+        Membership.objects.filter(pk__in=list(current.values())).delete()
+    for end_date, pks in kept.items():
+        for first in range(0, len(pks), 2000):
+            Membership.objects.filter(pk__in=pks[first : first + 2000]).update(
+                end_date=end_date, source_batch_id=context.batch_id
+            )
+    Membership.objects.bulk_create(new, batch_size=2000)
 
 
 def _runs(rows: list[tuple], position: int):
