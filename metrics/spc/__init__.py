@@ -24,6 +24,7 @@ from metrics.spc.xmr import (
     XmrPoint,
     xmr_chart,
     xmr_latest,
+    xmr_latest_of,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "variation_of",
     "xmr_chart",
     "xmr_latest",
+    "xmr_latest_of",
 ]

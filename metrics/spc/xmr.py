@@ -162,10 +162,16 @@ def xmr_latest(values: Iterable[float], *, rebase_at: Iterable[int] = ()) -> Xmr
         return None
     start = _boundaries(len(checked), rebase_at)[-2]
     segment = segment_of(checked, start, len(checked))
-    tail = checked[max(start, len(checked) - RUN_LENGTH) :]
+    return xmr_latest_of(checked[max(start, len(checked) - RUN_LENGTH) :], segment)
+
+
+def xmr_latest_of(tail: Sequence[float], segment: Segment) -> XmrPoint:
+    """The latest point given its segment (mean and mean moving range, worked out elsewhere:
+    a database, say) and the segment's last values, at least the last RUN_LENGTH of them."""
+    tail = _checked(tail)[-RUN_LENGTH:]
     signals: tuple[Signal, ...] = ()
     if segment.mean_moving_range is not None:
         lower, upper = segment.lower_limit, segment.upper_limit
         signals = signals_in(tail, segment.mean, lower, upper)[-1]
     moving_range = abs(tail[-1] - tail[-2]) if len(tail) > 1 else None
-    return XmrPoint(len(checked) - 1, checked[-1], moving_range, segment, signals)
+    return XmrPoint(segment.stop - 1, tail[-1], moving_range, segment, signals)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.spc import Rule, xmr_chart, xmr_latest
+from metrics.spc import Rule, xmr_chart, xmr_latest, xmr_latest_of
 
 # Ten months that only wobble.
 STABLE = [10, 12, 11, 13, 12, 11, 12, 13, 11, 12]
@@ -171,3 +171,10 @@ def test_identical_values_whose_mean_misses_them_by_rounding_have_no_special_cau
     chart = xmr_chart([value] * 14)
     assert not any(point.special_cause for point in chart.points)
     assert xmr_latest([value] * 14).signals == ()
+
+
+@pytest.mark.parametrize("values", WORKED[:-1])
+def test_the_latest_point_from_a_segment_summary_and_the_last_values_agrees(values):
+    chart = xmr_chart(values)
+    assert xmr_latest_of(values[-7:], chart.current) == chart.latest
+    assert xmr_latest_of(values, chart.current) == chart.latest  # more than needed is fine
