@@ -37,6 +37,27 @@ def demo_icb_load(*, out_dir: Path, appointments: bool = True) -> list[ImportBat
     return batches
 
 
+def demo_workforce_load(*, out_dir: Path) -> list[ImportBatch]:
+    """The demo ICB's ARRS workforce: allocations, quarterly NWRS censuses and claims through
+    the importers, later years' amounts through "add a year", and two rounds of plans from
+    every PCN through the plan services. Needs the demo ICB; safe to run again."""
+    from arrs.services import demo as arrs_demo
+    from core.demo.generator import demo_structure
+
+    structure = demo_structure()
+    demo_users_create()
+    icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
+    people = arrs_demo.DemoPeople(
+        icb_manager=User.objects.get(username="icb.manager"),
+        pcn_manager=User.objects.get(username="pcn.manager"),
+        own_pcn=_first_pcn_of(icb),
+    )
+    batches = arrs_demo.arrs_demo_files_load(structure=structure, out_dir=out_dir / "workforce")
+    arrs_demo.arrs_demo_amounts_add(user=people.icb_manager)
+    arrs_demo.arrs_demo_plans_make(structure=structure, icb=icb, people=people)
+    return batches
+
+
 DEMO_PASSWORD = "access-portal-demo"  # noqa: S105 - a published demo login, never production
 
 

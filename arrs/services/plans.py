@@ -62,7 +62,7 @@ def default_as_at(year: int, today: dt.date | None = None) -> dt.date:
 def workforce_plan_template(*, pcn: Organisation, year: int, today: dt.date | None = None) -> bytes:
     """The plan template for a PCN and year: its roles, and the quarter ends still to come."""
     as_at = default_as_at(year, today)
-    dates = [day for day in quarter_ends(year) if day >= as_at] or [fy_end(year)]
+    dates = [day for day in quarter_ends(year) if day > as_at] or [fy_end(year)]
     roles = [TemplateRole(role.name, role.afc_band) for role in roles_for_year(year)]
     return plan_template_build(
         pcn_code=pcn.code, pcn_name=pcn.name, year=year, roles=roles, as_at=as_at, dates=dates
@@ -122,12 +122,14 @@ def _draft_create(
         checksum=hashlib.sha256(stored.read_bytes()).hexdigest(),
         uploaded_by=user,
     )
-    figures = []
-    for row in parsed.rows:
-        line = PlanLine.objects.create(
-            plan=plan, role_id=row.role_id, in_post=row.in_post, row=row.row
-        )
-        figures += [PlanFigure(line=line, on=day, wte=wte) for day, wte in row.intended.items()]
+    lines = PlanLine.objects.bulk_create(
+        [PlanLine(plan=plan, role_id=r.role_id, in_post=r.in_post, row=r.row) for r in parsed.rows]
+    )
+    figures = [
+        PlanFigure(line=line, on=day, wte=wte)
+        for line, row in zip(lines, parsed.rows, strict=True)
+        for day, wte in row.intended.items()
+    ]
     PlanFigure.objects.bulk_create(figures)
     return plan
 

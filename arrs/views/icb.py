@@ -91,6 +91,7 @@ def workforce(request: HttpRequest) -> HttpResponse:
         "can_keep": can_keep_workforce_records(scope) and view.icb.pk in scope.managed_icb_ids,
         "awaiting": awaiting_review(icb_pcn_ids(scope), view.plan_round),
         "year_label": fy_label(view.year),
+        "own_pcns": [p for p in view.all_pcns if p.pk in scope.managed_pcn_ids],
     }
     return render_page(request, "arrs/icb.jinja", context)
 

@@ -116,7 +116,9 @@ class NwrsPcnSource(Source):
         group.people.add(person)
 
     def write(self, parsed: Parsed, context: WriteContext) -> Written:
-        return nwrs_staff_counts_write(records=parsed.records, context=context)
+        written = nwrs_staff_counts_write(records=parsed.records, context=context)
+        written.rows = parsed.rows_read - parsed.rows_skipped  # people, not the sums kept
+        return written
 
 
 def _census(values: dict, names: dict, number: int, problems: ProblemLog) -> dt.date | None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from core.demo.generator import ICB_CODE
-from core.services import demo_icb_load, demo_users_create
+from core.services import demo_icb_load, demo_users_create, demo_workforce_load
 from practices.models import Organisation
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def _load(self, out: Path) -> None:
         self.stdout.write(f"Loading the demo ICB from {out} through the importers:")
-        for batch in demo_icb_load(out_dir=out):
+        for batch in [*demo_icb_load(out_dir=out), *demo_workforce_load(out_dir=out)]:
             self.stdout.write(f"  {batch.source:<16} {batch.file_name:<40} {batch.outcome}")
 
     def _users(self) -> None:

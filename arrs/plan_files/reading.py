@@ -1,133 +1,33 @@
-"""The workforce plan spreadsheet: the template a PCN manager downloads, and reading it back.
-
-The template names the PCN, the financial year and the as-at date above a table with one
-row per ARRS role: its band, WTE in post now, then intended WTE under date headings the PCN
-may change (quarter ends and 31 March to begin with) or add to. Reading checks the whole
-file and reports every problem by spreadsheet row and column; a blank cell stays blank.
-"""
+"""Reading a filled-in workforce plan: the whole file is checked and every problem is
+reported by spreadsheet row and column; a blank cell stays blank."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from arrs.plan_files.layout import (
+    AS_AT,
+    IN_POST,
+    MAX_WTE,
+    NOT_A_WORKBOOK,
+    PCN_CODE,
+    ROLE,
+    SHEET,
+    WTE_PLACES,
+    YEAR,
+)
 from arrs.years import fy_contains, fy_end, fy_label, fy_start, parse_fy
 from metrics.sources.base import ProblemLog
 from metrics.sources.readers import clean_text, label_key, ods_code, parse_date
-
-SHEET = "Workforce plan"
-TITLE = "ARRS workforce plan"
-PCN_CODE, PCN_NAME, YEAR, AS_AT = "PCN code", "PCN name", "Financial year", "WTE in post as at"
-ROLE, BAND, IN_POST = "Role", "AfC band", "WTE in post now"
-HEADER_ROW = 8
-MAX_WTE = Decimal(30)  # more of one role than any PCN employs: a slip, not a plan
-WTE_PLACES = Decimal("0.0001")
-DATE_FORMAT = "DD/MM/YYYY"
-NOT_A_WORKBOOK = (
-    "The file could not be opened as an Excel workbook (.xlsx). Download the template from "
-    "this page, fill it in and upload it as it is."
-)
-
-
-@dataclass(frozen=True)
-class TemplateRole:
-    name: str
-    band: str
-
-
-def plan_template_build(
-    *,
-    pcn_code: str,
-    pcn_name: str,
-    year: int,
-    roles: Sequence[TemplateRole],
-    as_at: dt.date,
-    dates: Sequence[dt.date],
-) -> bytes:
-    """The template as .xlsx bytes, pre-filled with the PCN, the year and the roles."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    _template_heading(sheet, pcn_code, pcn_name, year, as_at)
-    _template_table(sheet, roles, dates)
-    _template_help(book.create_sheet("How to fill this in"), year)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _template_heading(sheet: Any, code: str, name: str, year: int, as_at: dt.date) -> None:
-    sheet["A1"] = TITLE
-    sheet["A1"].font = Font(bold=True, size=14)
-    for row, (label, value) in enumerate(
-        ((PCN_CODE, code), (PCN_NAME, name), (YEAR, fy_label(year)), (AS_AT, as_at)), start=2
-    ):
-        sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
-        sheet.cell(row=row, column=2, value=value)
-    sheet["B5"].number_format = DATE_FORMAT
-    sheet["A7"] = (
-        "Intended WTE at each date in row 8 (change the dates or add columns to the right). "
-        "Leave a cell blank if you do not know; 0 means none."
-    )
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 26
-
-
-def _template_table(sheet: Any, roles: Sequence[TemplateRole], dates: Sequence[dt.date]) -> None:
-    heading_fill = PatternFill("solid", fgColor="DDE7F0")
-    for column, value in enumerate([ROLE, BAND, IN_POST, *dates], start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=value)
-        cell.font, cell.fill = Font(bold=True), heading_fill
-        cell.alignment = Alignment(wrap_text=True)
-        if isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
-        if column > 2:
-            sheet.column_dimensions[get_column_letter(column)].width = 14
-    for row, role in enumerate(roles, start=HEADER_ROW + 1):
-        sheet.cell(row=row, column=1, value=role.name)
-        sheet.cell(row=row, column=2, value=role.band)
-    last_row = HEADER_ROW + max(len(roles), 1)
-    last_column = get_column_letter(max(3 + len(dates), 3) + 4)
-    check = DataValidation(type="decimal", operator="between", formula1="0", formula2="30")
-    check.allow_blank = True
-    check.error = "WTE is a number from 0 to 30, or blank if not known."
-    sheet.add_data_validation(check)
-    check.add(f"C{HEADER_ROW + 1}:{last_column}{last_row}")
-    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-
-
-def _template_help(sheet: Any, year: int) -> None:
-    lines = [
-        "How to fill in the ARRS workforce plan",
-        "",
-        "Keep the PCN code and financial year as they are.",
-        "Put the date your 'WTE in post now' figures are for next to 'WTE in post as at'.",
-        "Give WTE (whole-time equivalent) as a number, for example 1.6.",
-        "A blank cell means not known; 0 means none. They are read differently.",
-        f"Intended WTE dates must fall in {fy_label(year)} "
-        f"({fy_start(year):%d/%m/%Y} to {fy_end(year):%d/%m/%Y}).",
-        "You may change the dates in row 8 or add more date columns to the right.",
-        "Role names must stay as they are; delete a role's row or leave it blank if not used.",
-    ]
-    for row, line in enumerate(lines, start=1):
-        sheet.cell(row=row, column=1, value=line)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.column_dimensions["A"].width = 100
-
-
-# --- Reading a filled-in plan -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
