@@ -129,3 +129,18 @@ def signals_in(
         tuple(Signal(rule, flags[i]) for rule, flags in by_rule.items() if flags[i])
         for i in range(len(values))
     ]
+
+
+def latest_signals(
+    values: Sequence[float], mean: float, lower: float, upper: float
+) -> tuple[Signal, ...]:
+    """The signals of the last of ``values`` alone, as ``signals_in(...)[-1]`` would give
+    them, each rule looking back only as far as it can reach (7 points at most)."""
+    tail = list(values[-RUN_LENGTH:])
+    flags = [
+        (Rule.OUTSIDE_LIMITS, outside_limits(tail[-1:], lower, upper)[-1]),
+        (Rule.TWO_OF_THREE, two_of_three(tail[-3:], mean, lower, upper)[-1]),
+    ]
+    if len(tail) == RUN_LENGTH:
+        flags += [(Rule.SHIFT, shifts(tail, mean)[-1]), (Rule.TREND, trends(tail)[-1])]
+    return tuple(Signal(rule, direction) for rule, direction in flags if direction)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from metrics.spc.rules import RUN_LENGTH, Rule, Signal, signals_in
+from metrics.spc.rules import RUN_LENGTH, Rule, Signal, latest_signals, signals_in
 
 LIMIT_FACTOR = 2.66
 # Fewer points than this in a segment and its limits are a rough guide only.
@@ -172,6 +172,6 @@ def xmr_latest_of(tail: Sequence[float], segment: Segment) -> XmrPoint:
     signals: tuple[Signal, ...] = ()
     if segment.mean_moving_range is not None:
         lower, upper = segment.lower_limit, segment.upper_limit
-        signals = signals_in(tail, segment.mean, lower, upper)[-1]
+        signals = latest_signals(tail, segment.mean, lower, upper)
     moving_range = abs(tail[-1] - tail[-2]) if len(tail) > 1 else None
     return XmrPoint(segment.stop - 1, tail[-1], moving_range, segment, signals)

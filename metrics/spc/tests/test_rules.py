@@ -1,6 +1,17 @@
 """Each special-cause rule on its own, with the mean and limits given."""
 
-from metrics.spc.rules import Rule, Signal, shifts, signals_in, trends, two_of_three
+from hypothesis import given
+from hypothesis import strategies as st
+
+from metrics.spc.rules import (
+    Rule,
+    Signal,
+    latest_signals,
+    shifts,
+    signals_in,
+    trends,
+    two_of_three,
+)
 
 
 def test_seven_in_a_row_on_one_side_is_a_shift_and_every_point_in_it_is_flagged():
@@ -55,3 +66,10 @@ def test_a_point_beyond_a_limit_counts_under_the_limits_rule_not_two_of_three():
 def test_signals_name_each_rule_that_fired_for_a_point():
     found = signals_in([17, 11, 12], mean=10, lower=4, upper=16)
     assert found == [(Signal(Rule.OUTSIDE_LIMITS, 1),), (), ()]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=12))
+def test_the_last_points_signals_alone_are_its_signals_among_all(values):
+    # Mean 3, limits 0.5 and 5.5: small integers land on the mean, in the outer thirds
+    # (above 4.67, below 1.33) and beyond the limits.
+    assert latest_signals(values, 3, 0.5, 5.5) == signals_in(values, 3, 0.5, 5.5)[-1]
