@@ -10,7 +10,7 @@ the 3 MB plotly.js never blocks the page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -40,7 +40,7 @@ def line_chart(series: Sequence[Series], *, y_title: str, chart_id: str) -> Mark
     for index, line in enumerate(series):
         figure.add_trace(_trace(line, LINE_STYLES[index % len(LINE_STYLES)]))
     months = {month for line in series for month in line.months}
-    figure.update_layout(_layout(y_title, show_legend=len(series) > 1, months=len(months)))
+    figure.update_layout(_layout(y_title, show_legend=len(series) > 1, months=month_span(months)))
     return format_html(
         '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"></div>'
         '<script type="application/json" id="{data_id}">{figure}</script>',
@@ -134,6 +134,16 @@ def _band_traces(band: Band, number: str, rank: int) -> list[go.Scatter]:
         hovertemplate="%{x|%b %Y}: %{y:" + number + "}<extra>" + band.middle_name + "</extra>",
     )
     return [low, high, middle]
+
+
+def month_span(days: Iterable[dt.date]) -> int:
+    """How many months the dates stretch over, first to last: quarterly points over two years
+    need quarterly ticks, not one a month."""
+    days = list(days)
+    if not days:
+        return 0
+    first, last = min(days), max(days)
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def _month_step(months: int) -> str:

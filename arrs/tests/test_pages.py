@@ -295,3 +295,17 @@ def test_a_closed_round_is_not_offered_for_upload(client, tree, icb_manager, pcn
     text = visible_text(page_as(client, pcn_manager, reverse("arrs:upload", args=["U00001"])))
 
     assert "No round is open for plans at the moment" in text
+
+
+def test_a_pcn_page_opens_on_the_newest_round_with_a_plan_the_reader_may_see(
+    client, tree, plans, icb_manager, board_member
+):
+    from arrs.tests.conftest import accepted
+
+    october = plan_round(tree.icb, "October")
+    accepted(tree.pcn_c, october, icb_manager, icb_manager, {"Dietitian": (1, 1, 1, 1)})
+    url = reverse("arrs:pcn", args=["U00003"]) + YEAR
+
+    assert "Plan: 2026/27 October" in visible_text(page_as(client, board_member, url))
+    august = visible_text(page_as(client, board_member, url + f"&round={plans.round.pk}"))
+    assert "No accepted plan for 2026/27 August yet" in august

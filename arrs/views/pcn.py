@@ -50,10 +50,15 @@ def _year(request: HttpRequest) -> int:
         return fy_of(timezone.localdate())
 
 
-def _round(request: HttpRequest, icb: Organisation | None, year: int) -> tuple[list, Any]:
+def _round(request: HttpRequest, pcn: Organisation, year: int) -> tuple[list, Any]:
+    """The round asked for; else the newest with a plan this reader may see; else the newest."""
+    icb = icb_of(pcn)
     rounds = list(rounds_of([icb.pk], year)) if icb else []
     wanted = request.GET.get("round")
     chosen = next((r for r in rounds if str(r.pk) == wanted), None)
+    if chosen is None:
+        scope = scope_for(request)
+        chosen = next((r for r in rounds if plan_to_show(scope, pcn, r)), None)
     return rounds, chosen or (rounds[0] if rounds else None)
 
 
@@ -81,7 +86,7 @@ def workforce(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request)
     pcn = organisation_or_404(scope, OrgKind.PCN, code)
     icb, year = icb_of(pcn), _year(request)
-    rounds, plan_round = _round(request, icb, year)
+    rounds, plan_round = _round(request, pcn, year)
     plan = plan_to_show(scope, pcn, plan_round)
     figures = _figures(plan)
     plans = {pcn.pk: figures} if figures else {}
@@ -165,7 +170,7 @@ def fte_csv(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request)
     pcn = organisation_or_404(scope, OrgKind.PCN, code)
     year = _year(request)
-    _, plan_round = _round(request, icb_of(pcn), year)
+    _, plan_round = _round(request, pcn, year)
     figures = _figures(plan_to_show(scope, pcn, plan_round))
     table = fte_table(
         pcn_ids=[pcn.pk],
