@@ -8,9 +8,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.dashboard.trends import rebase_index
 from metrics.models import MeasureDefinition
-from metrics.spc import Rule, Variation, point_variation, xmr_latest
+from metrics.spc import Rule, Segment, Variation, XmrPoint, point_variation, xmr_latest_of
 from practices.models import Organisation, OrgKind
 
 LIST_LENGTH = 5
@@ -65,16 +64,31 @@ class Attention:
         return list(found.values())
 
 
-Series = dict[tuple[int, str], list[tuple[dt.date, float]]]
+@dataclass(frozen=True)
+class LatestSegment:
+    """What SPC needs to judge one series' latest month: the month, the size, mean and mean
+    moving range of the segment it ends, and the segment's last values, oldest first."""
+
+    month: dt.date
+    size: int
+    mean: float
+    mean_moving_range: float | None
+    tail: tuple[float, ...]
+
+    def latest(self) -> XmrPoint:
+        segment = Segment(0, self.size, self.mean, self.mean_moving_range)
+        return xmr_latest_of(self.tail, segment)
+
+
+Latest = dict[tuple[int, str], LatestSegment]
 
 
 def concerns(
-    series: Series,
+    latest: Latest,
     orgs: dict[int, Organisation],
     definitions: Iterable[MeasureDefinition],
     *,
     until: dt.date,
-    rebase: dt.date | None = None,
 ) -> list[Concern]:
     """Every organisation and measure whose point for ``until`` is special cause concerning."""
     found = []
@@ -82,30 +96,14 @@ def concerns(
         if definition.higher_is_better is None:
             continue
         for org_id, org in orgs.items():
-            concern = _concern(
-                series.get((org_id, definition.code), []), org, definition, until, rebase
-            )
-            if concern:
-                found.append(concern)
+            segment = latest.get((org_id, definition.code))
+            if segment is None or segment.month != until:
+                continue  # no figure this month: nothing to judge
+            point = segment.latest()
+            variation = point_variation(point, higher_is_better=definition.higher_is_better)
+            if variation == Variation.CONCERNING:
+                found.append(Concern(org, definition, point.value, until, point.rules))
     return sorted(found, key=lambda c: (KIND_ORDER.get(c.org.kind, 9), c.org.name, c.org.code))
-
-
-def _concern(
-    points: list[tuple[dt.date, float]],
-    org: Organisation,
-    definition: MeasureDefinition,
-    until: dt.date,
-    rebase: dt.date | None,
-) -> Concern | None:
-    shown = sorted(p for p in points if p[0] <= until)
-    if not shown or shown[-1][0] != until:
-        return None
-    months = [month for month, _ in shown]
-    latest = xmr_latest([value for _, value in shown], rebase_at=rebase_index(months, rebase))
-    variation = point_variation(latest, higher_is_better=definition.higher_is_better)
-    if variation != Variation.CONCERNING:
-        return None
-    return Concern(org, definition, latest.value, until, latest.rules)
 
 
 def lowest(definition: MeasureDefinition, rows: Iterable[Ranked]) -> LowestAccess:

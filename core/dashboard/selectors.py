@@ -3,19 +3,23 @@ number of queries whatever the size of the ICB or of the national tables.
 
 1. the key measure definitions;  2. the organisation's own values, every month;
 3. who counted towards it that month (``RollupMember``), with each member's PCN and place;
-4. those organisations;  5. their values (every month for the key measures, the month for
-data quality);  6. England's values that month;  7. each practice's recording that month;
-8. the import the figures came from.
+4. those organisations;  5. their values that month;  6. England's values that month;
+7. each practice's recording that month;  8. the import the figures came from;
+9. the data version; and, unless the cache already holds the answer for that version,
+10. for each PCN and practice below, the mean and moving range of each key measure's
+current SPC segment and its last seven months (for "needs attention").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Q, Subquery
-from django.db.models.functions import Cast
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Subquery
 from django.utils import timezone
 
 from core.dashboard import attention as needs
@@ -29,6 +33,7 @@ from metrics.models import (
     MeasureValue,
     RollupMember,
 )
+from metrics.spc.rules import RUN_LENGTH
 from practices.models import Organisation, OrgKind
 from practices.selectors import members_as_at
 
@@ -132,7 +137,7 @@ def dashboard_read(
 def _dashboard(org, month, months, rebase, measures, definitions, own) -> Dashboard:
     members = _members(org, month)
     orgs = {**Organisation.objects.in_bulk(list(members.ids - {org.pk})), org.pk: org}
-    series, month_rows = _member_values(members.ids | {org.pk}, measures, month)
+    month_rows = _month_values(members.ids | {org.pk}, measures.all_codes, month)
     england = _england(month, measures.all_codes)
     trends = [
         measure_trend(
@@ -155,10 +160,26 @@ def _dashboard(org, month, months, rebase, measures, definitions, own) -> Dashbo
         trends=trends,
         spreads=context.spreads(trends, england),
         places=context.places(),
-        attention=context.attention(series, _gpad_flags(members.practices, month)),
+        attention=context.attention(_gpad_flags(members.practices, month)),
         children=context.children(),
         source=_source(own, month),
     )
+
+
+CONCERNS_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _data_version() -> str:
+    """Changes whenever any measure value is written (a recompute deletes and inserts a
+    month's rows, so the highest id moves) or an import finishes."""
+    values = connection.ops.quote_name(MeasureValue._meta.db_table)
+    batches = connection.ops.quote_name(ImportBatch._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {values}), "  # noqa: S608 - table names only
+            f"(SELECT MAX(finished_at) FROM {batches})"
+        )
+        return "|".join(str(part) for part in cursor.fetchone())
 
 
 def _month_shown(months: list[dt.date], wanted: dt.date | None) -> dt.date | None:
@@ -212,33 +233,65 @@ def _members(org: Organisation, month: dt.date) -> Members:
     return members
 
 
-def _member_values(
-    ids: set[int], measures: DashboardMeasures, month: dt.date
-) -> tuple[needs.Series, dict[tuple[int, str], tuple]]:
-    """The key measures every month up to ``month`` (for SPC), and data quality that month.
+def _month_values(ids: set[int], codes: list[str], month: dt.date) -> dict[tuple[int, str], tuple]:
+    """(org, measure) -> (value, numerator, denominator) in the month, for ranking."""
+    rows = MeasureValue.objects.filter(org_id__in=list(ids), measure_id__in=codes, period=month)
+    fields = ("org_id", "measure_id", "value", "numerator", "denominator")
+    return {(o, c): (v, n, d) for o, c, v, n, d in rows.order_by().values_list(*fields)}
 
-    The largest read of the page (a large ICB's practices and PCNs, six measures, every
-    month), so months come back as ISO text and are parsed once each, not once a row.
-    """
-    wanted = Q(measure_id__in=measures.key_codes, period__lte=month) | Q(
-        measure_id=measures.data_quality, period=month
+
+# One row per series for each of its last RUN_LENGTH months, with the mean and the mean
+# moving range of the segment it ends: the database does the arithmetic over every month, and
+# only the tails travel (docs/decisions/0012-dashboard-and-board-pack.md).
+LATEST_SEGMENTS_SQL = """
+SELECT org_id, measure_id, period, value, size, mean, mean_moving_range FROM (
+  SELECT org_id, measure_id, period, value,
+         ROW_NUMBER() OVER in_order AS position,
+         COUNT(*) OVER whole AS size, AVG(value) OVER whole AS mean,
+         AVG(moving_range) OVER whole AS mean_moving_range
+  FROM (
+    SELECT org_id, measure_id, period, value,
+           ABS(value - LAG(value) OVER (PARTITION BY org_id, measure_id ORDER BY period))
+             AS moving_range
+    FROM {table}
+    WHERE org_id IN ({orgs}) AND measure_id IN ({codes}) AND value IS NOT NULL
+      AND period <= %s AND period >= %s
+  ) months
+  WINDOW whole AS (PARTITION BY org_id, measure_id),
+         in_order AS (PARTITION BY org_id, measure_id ORDER BY period)
+) series
+WHERE position > size - %s
+ORDER BY org_id, measure_id, period
+"""
+
+
+def _latest_segments(
+    ids: set[int], codes: list[str], month: dt.date, rebase: dt.date | None
+) -> needs.Latest:
+    """For every organisation and key measure, the current segment up to ``month``."""
+    if not ids:
+        return {}
+    start = rebase if rebase is not None and rebase <= month else dt.date.min
+    sql = LATEST_SEGMENTS_SQL.format(
+        table=connection.ops.quote_name(MeasureValue._meta.db_table),
+        orgs=", ".join(["%s"] * len(ids)),
+        codes=", ".join(["%s"] * len(codes)),
     )
-    rows = (
-        MeasureValue.objects.filter(wanted, org_id__in=list(ids))
-        .order_by()  # the model's default ordering joins two tables just to sort
-        .annotate(month_text=Cast("period", CharField(max_length=10)))
-        .values_list("org_id", "measure_id", "month_text", "value", "numerator", "denominator")
-    )
-    months: dict[str, dt.date] = {}
-    series: needs.Series = defaultdict(list)
-    in_month: dict[tuple[int, str], tuple] = {}
-    for org_id, code, text, value, numerator, denominator in rows:
-        period = months.get(text) or months.setdefault(text, dt.date.fromisoformat(text))
-        if value is not None:
-            series[(org_id, code)].append((period, value))
-        if period == month:
-            in_month[(org_id, code)] = (value, numerator, denominator)
-    return series, in_month
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sorted(ids), *codes, month, start, RUN_LENGTH])
+        rows = cursor.fetchall()
+    tails: dict[tuple[int, str], list] = defaultdict(list)
+    for org_id, code, period, value, size, mean, mean_range in rows:
+        tails[(org_id, code)].append((period, value, size, mean, mean_range))
+    return {key: _segment(tail) for key, tail in tails.items()}
+
+
+def _segment(tail: list[tuple]) -> needs.LatestSegment:
+    period, _, size, mean, mean_range = tail[-1]
+    if isinstance(period, str):  # SQLite returns raw SQL dates as text
+        period = dt.date.fromisoformat(period)
+    values = tuple(row[1] for row in tail)
+    return needs.LatestSegment(period, size, mean, mean_range, values)
 
 
 def _england(month: dt.date, codes: list[str]) -> dict[str, float | None]:
@@ -328,18 +381,15 @@ class _Context:
         ]
         return sorted(rows, key=lambda row: row.org.name)
 
-    def attention(self, series: needs.Series, gpad: dict) -> Attention | None:
+    def attention(self, gpad: dict) -> Attention | None:
         if self.org.kind == OrgKind.PRACTICE:
             return None
         below = (OrgKind.PCN, OrgKind.PRACTICE)
         kinds = (OrgKind.PRACTICE,) if self.org.kind == OrgKind.PCN else below
         watched = {pk: self.orgs[pk] for kind in kinds for pk in self.level_ids(kind)}
-        key = [self.definitions[c] for c in self.measures.key_codes if c in self.definitions]
         practices = self.level_ids(OrgKind.PRACTICE)
         return Attention(
-            deteriorating=needs.concerns(
-                series, watched, key, until=self.month, rebase=self.rebase
-            ),
+            deteriorating=self.deteriorating(watched),
             lowest=[
                 needs.lowest(self.definitions[c], [self.ranked(pk, c) for pk in practices])
                 for c in self.measures.lowest_access
@@ -347,6 +397,26 @@ class _Context:
             ],
             data_quality=needs.data_quality(self._quality(pk, gpad) for pk in practices),
         )
+
+    def deteriorating(self, watched: dict[int, Organisation]) -> list[needs.Concern]:
+        """Judging every PCN's and practice's latest month is the costliest part of the page
+        (a large ICB has over 2,000 series), and its answer changes only when the figures do,
+        so it is kept in the cache under the data version (docs/decisions/0012)."""
+        codes = [c for c in self.measures.key_codes if c in self.definitions]
+        parts = [_data_version(), str(self.org.pk), f"{self.month}", f"{self.rebase}", *codes]
+        key = "dashboard-concerns:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            latest = _latest_segments(set(watched), codes, self.month, self.rebase)
+            definitions = [self.definitions[c] for c in codes]
+            concerns = needs.concerns(latest, watched, definitions, until=self.month)
+            found = [(c.org.pk, c.definition.code, c.value, c.rules) for c in concerns]
+            cache.set(key, found, CONCERNS_CACHE_SECONDS)
+        return [
+            needs.Concern(self.orgs[org], self.definitions[code], value, self.month, rules)
+            for org, code, value, rules in found
+            if org in self.orgs
+        ]
 
     def _quality(self, pk: int, gpad: dict) -> DataQualityFlag:
         incomplete, patients, appointments = gpad.get(pk, (False, None, 0))

@@ -148,3 +148,32 @@ def test_with_no_figures_the_dashboard_still_drills_down_by_the_register(tree):
 
 def test_the_months_with_figures_are_listed_oldest_first(loaded):
     assert months_with_figures(loaded.icb) == MONTHS
+
+
+@pytest.mark.parametrize("rebase", [None, dt.date(2025, 4, 1), dt.date(2026, 1, 1)])
+def test_the_databases_segment_summaries_judge_every_latest_month_as_the_whole_chart_does(
+    loaded, rebase
+):
+    """The needs-attention read leaves the arithmetic to the database; it must agree with
+    the SPC engine run on every month in Python."""
+    from core.dashboard.measures import dashboard_measures
+    from core.dashboard.selectors import _latest_segments
+    from core.dashboard.trends import rebase_index
+    from metrics.models import MeasureValue
+    from metrics.spc import xmr_latest
+
+    codes = dashboard_measures().key_codes
+    ids = {o.pk for o in loaded.practices.values()} | {loaded.pcn_a.pk, loaded.pcn_b.pk}
+    summaries = _latest_segments(ids, codes, LAST, rebase)
+    for (org_id, code), summary in summaries.items():
+        rows = MeasureValue.objects.filter(org_id=org_id, measure_id=code).order_by("period")
+        months, values = zip(*rows.values_list("period", "value"), strict=True)
+        whole = xmr_latest(values, rebase_at=rebase_index(list(months), rebase))
+        latest = summary.latest()
+        assert (latest.value, latest.rules, latest.direction) == (
+            whole.value,
+            whole.rules,
+            whole.direction,
+        )
+        assert latest.mean == pytest.approx(whole.mean)
+    assert len(summaries) == len(ids) * len(codes)
