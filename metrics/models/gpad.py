@@ -78,7 +78,7 @@ class AppointmentCount(models.Model):
     """One crosstab row: appointments of one kind at one practice in one month.
 
     Deliberately no unique constraint on the grain: the table is bulk-loaded with COPY,
-    and a month is replaced whole per practice (docs/decisions/0006).
+    and a month is replaced whole per practice (docs/decisions/0013).
     """
 
     practice = models.ForeignKey(
