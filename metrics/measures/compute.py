@@ -3,11 +3,11 @@
 For each month being recomputed:
 1. who counts towards whom (``RollupMember``), from the memberships in force on the 1st;
 2. practice values: one pass over the appointments, GROUP BY practice, with a SUM(CASE ...)
-   column per distinct numerator or denominator the definitions ask for;
+   column per distinct numerator or denominator the definitions ask for; each value is
+   inserted with its percentile ranks in England and in its ICB;
 3. every other level: sums of practice numerators and denominators over its members
    (a ratio of sums, never an average of practice percentages);
-4. context: per working day, change on last year and on the baseline, percentile ranks
-   and national deciles.
+4. context: per working day, change on last year and on the baseline, and national deciles.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from metrics.calendar import add_months, working_days
 from metrics.measures.context import (
     baseline_changes_update,
     deciles_record,
-    percentiles_update,
     year_changes_update,
 )
 from metrics.measures.rollups import rollup_members_rebuild
@@ -67,7 +66,6 @@ def _month_recompute(sql: MeasureSql, month: dt.date) -> None:
         sql.rollup_values(cursor, month)
         sql.per_working_day(cursor, month, working_days(month))
     year_changes_update(month=month)
-    percentiles_update(month=month)
     deciles_record(month=month)
 
 

@@ -1,5 +1,5 @@
-"""The context beside each value: change on last year and on the baseline month,
-percentile ranks among practices, and national deciles."""
+"""The context beside each value: change on last year and on the baseline month, and
+national deciles. (Percentile ranks are given as practice values are inserted: sql.py.)"""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ from metrics.models import (
     GpadPracticeMonth,
     MeasureDecile,
     MeasureValue,
-    RollupMember,
 )
-from practices.models import Organisation, OrgKind
 from practices.selectors import descendant_ids
 
 DEFAULT_BASELINE_YEAR = 2019
@@ -77,37 +75,6 @@ def _icb_baseline(cursor, setting: BaselineSetting, month: dt.date) -> None:
     cursor.execute(
         _change_sql("change_baseline", f"AND n.org_id IN ({marks})"), [setting.month, month, *ids]
     )
-
-
-def percentiles_update(*, month: dt.date) -> None:
-    """Percentile rank (0-100, highest value 100) among practices in England that recorded
-    completely, and among all practices in the same ICB."""
-    mv, gpm, rm, org = (
-        _table(MeasureValue),
-        _table(GpadPracticeMonth),
-        _table(RollupMember),
-        _table(Organisation),
-    )
-    england = (
-        f"SELECT mv.id AS id, PERCENT_RANK() OVER (PARTITION BY mv.measure_id "  # noqa: S608
-        f"ORDER BY mv.value) * 100 AS rank FROM {mv} mv JOIN {gpm} g ON g.practice_id = mv.org_id "
-        f"AND g.month = mv.period WHERE mv.period = %s AND mv.value IS NOT NULL "
-        f"AND NOT g.incomplete"
-    )
-    icb = (
-        f"SELECT mv.id AS id, PERCENT_RANK() OVER (PARTITION BY mv.measure_id, rm.org_id "  # noqa: S608
-        f"ORDER BY mv.value) * 100 AS rank FROM {mv} mv JOIN {rm} rm ON rm.practice_id = mv.org_id "
-        f"AND rm.month = mv.period JOIN {org} o ON o.id = rm.org_id AND o.kind = %s "
-        f"WHERE mv.period = %s AND mv.value IS NOT NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(_rank_update("percentile_england", england), [month])
-        cursor.execute(_rank_update("percentile_icb", icb), [OrgKind.ICB, month])
-
-
-def _rank_update(column: str, ranks: str) -> str:
-    mv = _table(MeasureValue)
-    return f"UPDATE {mv} SET {column} = r.rank FROM ({ranks}) r WHERE {mv}.id = r.id"  # noqa: S608
 
 
 def deciles_record(*, month: dt.date) -> None:

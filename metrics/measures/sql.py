@@ -20,6 +20,7 @@ from metrics.models import (
     MeasureValue,
     RollupMember,
 )
+from practices.models import Organisation, OrgKind
 
 DIMENSION_FIELDS = {
     "status": "status_id",
@@ -64,19 +65,34 @@ class MeasureSql:
         cursor.execute("DROP TABLE measure_sums")
 
     def _practice_insert(self, cursor, definition: MeasureDefinition, month: dt.date) -> None:
+        """One measure's practice values, with their percentile ranks (0-100, highest value
+        100) among practices in England that recorded completely and among the practices of
+        the same ICB, ranked as they are inserted: ranking afterwards meant rewriting every
+        practice value of the month twice."""
         numerator = f"s.{self.numerators[definition.code]}"
         denominator = self.denominators[definition.code]
         denominator = None if denominator is None else (
             PATIENTS if denominator == PATIENTS else f"s.{denominator}"
         )  # fmt: skip
         value = _value(numerator, denominator, definition.multiplier)
+        england = "v.value IS NOT NULL AND NOT v.incomplete"
+        icb = "v.value IS NOT NULL AND v.icb_id IS NOT NULL"
         cursor.execute(
             f"INSERT INTO {_table(MeasureValue)} (measure_id, org_id, period, numerator, "  # noqa: S608
-            f"denominator, value, batch_id) SELECT %s, s.practice_id, %s, {numerator}, "
-            f"{denominator or 'NULL'}, {value}, g.batch_id FROM measure_sums s "
+            f"denominator, value, batch_id, percentile_england, percentile_icb) "
+            f"SELECT %s, v.practice_id, %s, v.numerator, v.denominator, v.value, v.batch_id, "
+            f"CASE WHEN {england} THEN PERCENT_RANK() OVER (PARTITION BY {england} "
+            f"ORDER BY v.value) * 100 END, "
+            f"CASE WHEN {icb} THEN PERCENT_RANK() OVER (PARTITION BY v.icb_id, "
+            f"v.value IS NOT NULL ORDER BY v.value) * 100 END "
+            f"FROM (SELECT s.practice_id AS practice_id, {numerator} AS numerator, "
+            f"{denominator or 'CAST(NULL AS BIGINT)'} AS denominator, "
+            f"CAST({value} AS DOUBLE PRECISION) AS value, g.batch_id AS batch_id, "
+            f"g.incomplete AS incomplete, i.org_id AS icb_id FROM measure_sums s "
             f"JOIN {_table(GpadPracticeMonth)} g ON g.practice_id = s.practice_id "
-            f"AND g.month = %s WHERE {denominator or '1'} IS NOT NULL",
-            [definition.code, month, month],
+            f"AND g.month = %s LEFT JOIN ({_icb_members()}) i ON i.practice_id = s.practice_id "
+            f"WHERE {denominator or '1'} IS NOT NULL) v",
+            [definition.code, month, month, OrgKind.ICB, month],
         )
 
     def rollup_values(self, cursor, month: dt.date) -> None:
@@ -107,6 +123,15 @@ class MeasureSql:
             f"WHERE period = %s AND measure_id IN ({marks})",
             [days, month, *counts],
         )
+
+
+def _icb_members() -> str:
+    """Each practice's ICB in the month's roll-up (parameters: the ICB kind, the month)."""
+    return (
+        f"SELECT rm.practice_id AS practice_id, rm.org_id AS org_id "  # noqa: S608
+        f"FROM {_table(RollupMember)} rm JOIN {_table(Organisation)} o ON o.id = rm.org_id "
+        f"AND o.kind = %s WHERE rm.month = %s"
+    )
 
 
 def _category_ids() -> dict[str, dict[str, int]]:
