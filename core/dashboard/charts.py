@@ -187,8 +187,8 @@ def spread_figure(spread: Spread, own_name: str) -> dict:
     layout = _layout(unit)
     layout.update(
         {
-            "height": max(240, 24 * len(rows) + 140),
-            "margin": {"l": 250, "r": 20, "t": 40, "b": 50},
+            "height": max(260, 24 * len(rows) + 160),
+            "margin": {"l": 250, "r": 20, "t": 40, "b": 70},
             "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
             "xaxis": {"title": {"text": _axis_title(unit)}, "gridcolor": GRID, "zeroline": False},
             "yaxis": {"autorange": "reversed", "type": "category", "gridcolor": GRID},
@@ -233,10 +233,13 @@ def figure_markup(figure: dict, chart_id: str) -> Markup:
     text = json.dumps(figure, separators=(",", ":"))
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)
+    # A ranked chart is as tall as its list; the box must be too, or what follows overlaps it.
+    height = figure.get("layout", {}).get("height")
     return format_html(
-        '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"></div>'
-        '<script type="application/json" id="{data_id}">{figure}</script>',
+        '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"{style}>'
+        '</div><script type="application/json" id="{data_id}">{figure}</script>',
         data_id=f"{chart_id}-figure",
+        style=format_html(' style="height: {}px"', int(height)) if height else "",
         figure=Markup(text),  # noqa: S704 - escaped just above
     )
 
