@@ -207,3 +207,9 @@ def test_needs_attention_is_judged_again_when_the_figures_change(client, loaded,
     )  # fmt: skip (as a recompute would: the month's rows deleted and written again)
 
     assert "Surgery L85003 Practice Same-day" not in visible_text(client.get(ICB_DASHBOARD))
+
+
+def test_someone_who_reads_no_icb_is_told_there_is_no_dashboard(client, staff_admin):
+    text = visible_text(page_as(client, staff_admin, reverse("dashboard:index")))
+
+    assert "Your account is not linked to an ICB, so there is no dashboard to show." in text
