@@ -155,3 +155,40 @@ def staff_admin(db):
 
     user = UserFactory(username="staff.admin", is_staff=True, is_superuser=True)
     return user
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """Transactional tests (the worker and browser tests) empty every table when they end."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the reference data the migrations load (GPAD categories, measure
+    definitions, ARRS roles and amounts) once a transactional test has emptied the tables,
+    so the tests after it see the database a migration leaves."""
+    yield
+    if nextitem is None or not _flushes(item):
+        return  # with no test after it, the test database is already gone
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _reference_data_sync()
+
+
+def _reference_data_sync() -> None:
+    from django.apps import apps
+
+    from arrs.reference import arrs_roles_sync, reimbursement_rates_sync
+    from metrics.reference import gpad_categories_sync, measure_definitions_sync
+
+    gpad_categories_sync(
+        apps.get_model("metrics", "AppointmentCategory"), apps.get_model("metrics", "CategoryAlias")
+    )
+    measure_definitions_sync(apps.get_model("metrics", "MeasureDefinition"))
+    role = apps.get_model("arrs", "ArrsRole")
+    arrs_roles_sync(role, apps.get_model("arrs", "NwrsRoleMapping"))
+    reimbursement_rates_sync(role, apps.get_model("arrs", "ReimbursementRate"))
