@@ -90,9 +90,10 @@ class MeasureSql:
             f"CAST({value} AS DOUBLE PRECISION) AS value, g.batch_id AS batch_id, "
             f"g.incomplete AS incomplete, i.org_id AS icb_id FROM measure_sums s "
             f"JOIN {_table(GpadPracticeMonth)} g ON g.practice_id = s.practice_id "
-            f"AND g.month = %s LEFT JOIN ({_icb_members()}) i ON i.practice_id = s.practice_id "
-            f"WHERE {denominator or '1'} IS NOT NULL) v",
-            [definition.code, month, month, OrgKind.ICB, month],
+            f"AND g.month = %s LEFT JOIN {_table(RollupMember)} i ON i.practice_id = s.practice_id "
+            f"AND i.month = %s AND i.org_id IN (SELECT o.id FROM {_table(Organisation)} o "
+            f"WHERE o.kind = %s) WHERE {denominator or '1'} IS NOT NULL) v",
+            [definition.code, month, month, month, OrgKind.ICB],
         )
 
     def rollup_values(self, cursor, month: dt.date) -> None:
@@ -123,15 +124,6 @@ class MeasureSql:
             f"WHERE period = %s AND measure_id IN ({marks})",
             [days, month, *counts],
         )
-
-
-def _icb_members() -> str:
-    """Each practice's ICB in the month's roll-up (parameters: the ICB kind, the month)."""
-    return (
-        f"SELECT rm.practice_id AS practice_id, rm.org_id AS org_id "  # noqa: S608
-        f"FROM {_table(RollupMember)} rm JOIN {_table(Organisation)} o ON o.id = rm.org_id "
-        f"AND o.kind = %s WHERE rm.month = %s"
-    )
 
 
 def _category_ids() -> dict[str, dict[str, int]]:
