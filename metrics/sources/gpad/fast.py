@@ -31,7 +31,10 @@ from metrics.sources.gpad.lookups import (
 )
 from metrics.sources.readers import Header
 
-BLOCK_SIZE = 16 * 1024 * 1024
+# pyarrow's peak memory with 16 MiB blocks grew with the file (about 300 MiB for a national
+# month, 680 MiB for eight); with 4 MiB blocks it stays near 240 MiB, no slower
+# (bench/gpad_ingest.py, docs/performance.md).
+BLOCK_SIZE = 4 * 1024 * 1024
 DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 CONTEXT_COLUMNS = (
     "GP_NAME",
