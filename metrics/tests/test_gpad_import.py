@@ -602,6 +602,31 @@ def test_a_published_dated_membership_wins_over_the_pcn_gpad_reports(tree, tmp_p
     assert reported.parent.code == "U00003"  # kept as reported, but outranked
 
 
+def reported_links(code: str) -> set[tuple[str, dt.date | None, dt.date | None]]:
+    links = Membership.objects.filter(
+        child__code=code, basis=MembershipBasis.REPORTED, relation=Relation.PRACTICE_PCN
+    )
+    return set(links.values_list("parent__code", "start_date", "end_date"))
+
+
+def test_a_practice_that_stops_appearing_belongs_to_its_pcn_only_up_to_its_last_month(
+    tree, tmp_path
+):
+    march = [Cell("L85007", 100, month=MARCH, pcn="U00001"),
+             Cell("L85008", 50, month=MARCH, pcn="U00001")]  # fmt: skip
+    april = [Cell("L85007", 120, month=APRIL, pcn="U00001")]  # L85008 has closed
+    load(write(tmp_path, csv_name(MARCH), month_csv(march)))
+    assert reported_links("L85008") == {("U00001", MARCH, None)}
+
+    batch = load(write(tmp_path, csv_name(APRIL), month_csv(april)))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert reported_links("L85008") == {("U00001", MARCH, dt.date(2025, 3, 31))}
+    assert reported_links("L85007") == {("U00001", MARCH, None)}
+    assert pcns_of("L85008", MARCH) == {"U00001"}
+    assert pcns_of("L85008", APRIL) == set()
+
+
 # --- Traceability ----------------------------------------------------------------------
 
 

@@ -135,17 +135,31 @@ REPORTED_RELATIONS = ((Relation.PRACTICE_PCN, OrgKind.PCN, "pcn_code"),
 def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContext) -> None:
     """Turn each practice's months into links: one per run of consecutive months with the
     same PCN (and place). These count only where no published link covers the month."""
+    latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
+    practice_ids = practice_ids | _left_open(practice_ids, latest)
     months = GpadPracticeMonth.objects.filter(practice_id__in=practice_ids).order_by(
         "practice_id", "month"
     )
     rows = list(months.values_list("practice_id", "month", "pcn_code", "sub_icb_code"))
-    latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
     for relation, kind, field in REPORTED_RELATIONS:
         position = 2 if field == "pcn_code" else 3
         runs = list(_runs(rows, position))
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
         wanted = [_reported_link(relation, run, parents, latest, context) for run in runs if run[1]]
         _reported_links_sync(relation, practice_ids, wanted, context)
+
+
+def _left_open(practice_ids: set[int], latest: dt.date | None) -> set[int]:
+    """Practices outside this load whose reported link is still open although they are not
+    in the latest month loaded: a practice that stopped appearing (closed, merged) belongs
+    to its PCN only up to its last reported month, so its links are worked out again."""
+    open_links = Membership.objects.filter(
+        basis=MembershipBasis.REPORTED,
+        end_date__isnull=True,
+        relation__in=[relation for relation, _, _ in REPORTED_RELATIONS],
+    ).exclude(child_id__in=practice_ids)
+    stale = open_links.exclude(child__gpad_months__month=latest)
+    return set(stale.values_list("child_id", flat=True))
 
 
 def _reported_links_sync(
