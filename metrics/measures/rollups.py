@@ -1,15 +1,22 @@
 """Who counts towards whom in a month: every practice with appointments that month, with
-its PCN, place, ICB, region and England, by the memberships in force on the 1st."""
+its PCN, place, ICB, region and England, by the memberships in force on the 1st.
+
+Worked out in the database in a few statements, whatever the number of practices: the
+links in force come from ``Membership.objects.in_force_on``, the one definition every
+roll-up uses, and where a child has two links of one relation in force the parent with
+the lowest code counts.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import connection
+from django.db.models import Case, F, OuterRef, Subquery, When, Window
+from django.db.models.functions import RowNumber
 
 from metrics.models import GpadPracticeMonth, RollupMember
-from practices.models import Membership, Organisation, OrgKind, Relation
-from practices.selectors import latest_list_sizes
+from practices.models import ListSize, Membership, Organisation, OrgKind, Relation
 
 ENGLAND_CODE = "ENG"
 
@@ -24,58 +31,95 @@ def england() -> Organisation:
 def rollup_members_rebuild(*, month: dt.date) -> int:
     """Rebuild the month's roll-up membership; also settles each practice's list size and
     whether its recording is complete enough to count in England's figures."""
-    rows = list(GpadPracticeMonth.objects.filter(month=month))
-    _completeness_record(rows, month)
-    parents = _parents_on(month)
+    _completeness_record(month)
     england_id = england().pk
-    members = [m for row in rows for m in _members(row, parents, england_id)]
     RollupMember.objects.filter(month=month).delete()
-    RollupMember.objects.bulk_create(members, batch_size=5000)
-    return len(members)
-
-
-def _completeness_record(rows: list[GpadPracticeMonth], month: dt.date) -> None:
-    sizes = latest_list_sizes([row.practice_id for row in rows], month)
-    for row in rows:
-        size = sizes.get(row.practice_id)
-        row.patients = size.all_patients if size else None
-        row.incomplete = row.patients is None or row.appointments * 12 < row.patients
-    _completeness_save(rows)
-
-
-def _completeness_save(rows: list[GpadPracticeMonth]) -> None:
-    """On PostgreSQL one UPDATE from arrays: bulk_update's CASE WHEN id = ... per row makes
-    the database compare every row with every id in the batch (seconds for a national
-    month)."""
-    if connection.vendor != "postgresql":
-        GpadPracticeMonth.objects.bulk_update(rows, ["patients", "incomplete"], batch_size=2000)
-        return
-    table = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET patients = v.patients, incomplete = v.incomplete "  # noqa: S608
-            f"FROM unnest(%s::bigint[], %s::integer[], %s::boolean[]) "
-            f"AS v(id, patients, incomplete) WHERE {table}.id = v.id",
-            [[r.pk for r in rows], [r.patients for r in rows], [r.incomplete for r in rows]],
+        _chain_build(cursor, month)
+        added = _members_insert(cursor, month, england_id)
+        cursor.execute("DROP TABLE rollup_links")
+        cursor.execute("DROP TABLE rollup_chain")
+    return added
+
+
+def _completeness_record(month: dt.date) -> None:
+    """Each practice's registered patients (its latest list size at or before the month)
+    and whether it recorded under one appointment per patient a year."""
+    latest = (
+        ListSize.objects.filter(
+            practice_id=OuterRef("practice_id"), month__lte=month, all_patients__isnull=False
+        )
+        .order_by("-month")
+        .values("all_patients")[:1]
+    )
+    rows = GpadPracticeMonth.objects.filter(month=month)
+    rows.update(patients=Subquery(latest))
+    rows.update(
+        incomplete=Case(
+            When(patients__isnull=True, then=True),
+            When(patients__gt=F("appointments") * 12, then=True),
+            default=False,
+        )
+    )
+
+
+def _chain_build(cursor, month: dt.date) -> None:
+    """Temporary tables: the links in force (one parent per child and relation), then each
+    practice's PCN, place, ICB and region."""
+    links = (
+        Membership.objects.in_force_on(month)
+        .annotate(
+            pick=Window(
+                RowNumber(),
+                partition_by=[F("relation"), F("child_id")],
+                order_by=F("parent__code").asc(),
+            )
+        )
+        .values(link_relation=F("relation"), link_child=F("child_id"), link_parent=F("parent_id"))
+        .annotate(link_pick=F("pick"))
+    )
+    sql, params = links.query.sql_with_params()
+    for table in ("rollup_links", "rollup_chain"):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE rollup_links AS SELECT link_relation AS relation, "  # noqa: S608
+        f"link_child AS child_id, link_parent AS parent_id FROM ({sql}) l WHERE link_pick = 1",
+        params,
+    )
+    months = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
+
+    def joined(alias: str, relation: str, child: str) -> str:
+        return (
+            f"LEFT JOIN rollup_links {alias} ON {alias}.relation = '{relation}' "
+            f"AND {alias}.child_id = {child} "
         )
 
-
-def _parents_on(month: dt.date) -> dict[str, dict[int, int]]:
-    """relation -> child id -> parent id, for the links in force on the 1st of the month."""
-    parents: dict[str, dict[int, int]] = {relation: {} for relation in Relation.values}
-    links = Membership.objects.in_force_on(month).order_by("parent__code")
-    for relation, child_id, parent_id in links.values_list("relation", "child_id", "parent_id"):
-        parents[relation].setdefault(child_id, parent_id)
-    return parents
-
-
-def _members(row: GpadPracticeMonth, parents: dict[str, dict[int, int]], england_id: int):
-    practice = row.practice_id
-    pcn = parents[Relation.PRACTICE_PCN].get(practice)
-    place = parents[Relation.PRACTICE_SUB_ICB].get(practice) or parents[Relation.PCN_SUB_ICB].get(
-        pcn
+    cursor.execute(
+        "CREATE TEMPORARY TABLE rollup_chain AS SELECT g.practice_id AS practice_id, "  # noqa: S608
+        "pcn.parent_id AS pcn_id, COALESCE(ps.parent_id, pcs.parent_id) AS place_id, "
+        "icb.parent_id AS icb_id, region.parent_id AS region_id, g.incomplete AS incomplete "
+        f"FROM {months} g "
+        + joined("pcn", Relation.PRACTICE_PCN, "g.practice_id")
+        + joined("ps", Relation.PRACTICE_SUB_ICB, "g.practice_id")
+        + joined("pcs", Relation.PCN_SUB_ICB, "pcn.parent_id")
+        + joined("icb", Relation.SUB_ICB_ICB, "COALESCE(ps.parent_id, pcs.parent_id)")
+        + joined("region", Relation.ICB_REGION, "icb.parent_id")
+        + "WHERE g.month = %s",
+        [month],
     )
-    icb = parents[Relation.SUB_ICB_ICB].get(place)
-    region = parents[Relation.ICB_REGION].get(icb)
-    orgs = [pcn, place, icb, region, None if row.incomplete else england_id]
-    return [RollupMember(month=row.month, org_id=org, practice_id=practice) for org in orgs if org]
+
+
+def _members_insert(cursor, month: dt.date, england_id: int) -> int:
+    table = connection.ops.quote_name(RollupMember._meta.db_table)
+    levels = " UNION ALL ".join(
+        f"SELECT {column} AS org_id, practice_id FROM rollup_chain "  # noqa: S608
+        f"WHERE {column} IS NOT NULL"
+        for column in ("pcn_id", "place_id", "icb_id", "region_id")
+    )
+    cursor.execute(
+        f"INSERT INTO {table} (month, org_id, practice_id) "  # noqa: S608
+        f"SELECT %s, org_id, practice_id FROM ({levels} UNION ALL "
+        "SELECT %s AS org_id, practice_id FROM rollup_chain WHERE NOT incomplete) m",
+        [month, england_id],
+    )
+    return cursor.rowcount

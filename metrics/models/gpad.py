@@ -74,33 +74,37 @@ class CategoryAlias(models.Model):
         return f"{self.alias} -> {self.category.label}"
 
 
+# A reference from the appointments table: kept by the ORM, not checked by the database.
+UNCHECKED = {
+    "on_delete": models.PROTECT,
+    "related_name": "+",
+    "db_index": False,
+    "db_constraint": False,
+}
+
+
 class AppointmentCount(models.Model):
     """One crosstab row: appointments of one kind at one practice in one month.
 
     Deliberately no unique constraint on the grain: the table is bulk-loaded with COPY,
-    and a month is replaced whole per practice (docs/decisions/0013).
+    and a month is replaced whole per practice (docs/decisions/0013). For the same reason
+    its references are not database constraints and only (month, practice) is indexed:
+    a national month is a million rows, and checking eight foreign keys per row at commit
+    cost more than ten times the COPY itself. Every id it holds comes from the register,
+    the category table or the batch and file rows created in the same transaction, and
+    the ORM still refuses to delete anything a count refers to (PROTECT).
     """
 
-    practice = models.ForeignKey(
-        "practices.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    practice = models.ForeignKey("practices.Organisation", **UNCHECKED)
     month = models.DateField()
-    status = models.ForeignKey(AppointmentCategory, on_delete=models.PROTECT, related_name="+")
-    hcp_type = models.ForeignKey(AppointmentCategory, on_delete=models.PROTECT, related_name="+")
-    mode = models.ForeignKey(AppointmentCategory, on_delete=models.PROTECT, related_name="+")
-    national_category = models.ForeignKey(
-        AppointmentCategory, on_delete=models.PROTECT, related_name="+"
-    )
-    booking_band = models.ForeignKey(
-        AppointmentCategory, on_delete=models.PROTECT, related_name="+"
-    )
+    status = models.ForeignKey(AppointmentCategory, **UNCHECKED)
+    hcp_type = models.ForeignKey(AppointmentCategory, **UNCHECKED)
+    mode = models.ForeignKey(AppointmentCategory, **UNCHECKED)
+    national_category = models.ForeignKey(AppointmentCategory, **UNCHECKED)
+    booking_band = models.ForeignKey(AppointmentCategory, **UNCHECKED)
     count = models.PositiveIntegerField()
-    batch = models.ForeignKey(
-        "metrics.ImportBatch", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    source_file = models.ForeignKey(
-        "metrics.ImportFile", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    batch = models.ForeignKey("metrics.ImportBatch", **UNCHECKED)
+    source_file = models.ForeignKey("metrics.ImportFile", **UNCHECKED)
     source_row = models.PositiveIntegerField()
 
     class Meta:

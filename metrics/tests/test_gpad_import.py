@@ -35,6 +35,7 @@ from metrics.models import (
 )
 from metrics.services import import_file
 from metrics.sources.base import Problem
+from metrics.sources.gpad import fast
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
 
 pytestmark = pytest.mark.django_db
@@ -446,6 +447,27 @@ def test_without_mapping_csv_unknown_practices_are_added_from_the_rows_and_liste
     pcn_link = Membership.objects.get(child=added, relation=Relation.PRACTICE_PCN)
     assert pcn_link.parent.code == "U00003" and pcn_link.basis == MembershipBasis.REPORTED
     assert value("appointments_total", "U00003", MARCH).numerator == 40 + 30
+
+
+def test_a_practice_first_seen_in_a_later_block_is_added_while_the_rows_stream_in(
+    tree, tmp_path, monkeypatch
+):
+    """Blocks of a few rows: the unknown practice turns up after rows have been written,
+    so adding it has to wait for the rows already sent (one COPY on PostgreSQL)."""
+    monkeypatch.setattr(fast, "BLOCK_SIZE", 1024)
+    bands = ["Same Day", "1 Day", "2 to 7 Days", "8 to 14 Days", "15 to 21 Days"]
+    known = [Cell("L85001", n + 1, band=band) for n, band in enumerate(bands * 8)]
+    cells = [*known, Cell("L85008", 40, pcn="U00003"), *known[:5]]
+
+    batch = load(write(tmp_path, csv_name(MARCH), month_csv(cells)))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert "L85008" in (practices_added_note(batch) or "")
+    assert ImportFile.objects.get(batch=batch).rows == len(cells)
+    assert practice_totals(MARCH) == {
+        "L85001": sum(c.count for c in known) + sum(c.count for c in known[:5]),
+        "L85008": 40,
+    }
 
 
 # --- Overlapping zips, reloads and failed loads ------------------------------------------

@@ -34,7 +34,7 @@ from metrics.sources.gpad.fast import ReadCarefully, fast_chunks
 from metrics.sources.gpad.files import Delivery, Member, delivery
 from metrics.sources.gpad.lookups import Categories, Practices
 from metrics.sources.gpad.store import (
-    facts_write,
+    FactsWriter,
     months_replace,
     practice_months_record,
     reported_memberships_rebuild,
@@ -135,9 +135,10 @@ class GpadLoad:
 
     def _write(self, chunks, file: ImportFile) -> Tally:
         tally = Tally()
-        for chunk in chunks:
-            facts_write(chunk, batch_id=self.context.batch_id, file_id=file.pk)
-            tally.add(chunk)
+        with FactsWriter(batch_id=self.context.batch_id, file_id=file.pk) as facts:
+            for chunk in chunks:
+                facts.write(chunk)
+                tally.add(chunk)
         return tally
 
     def _advance(self, member: Member) -> None:

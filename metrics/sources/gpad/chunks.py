@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# Above any date ordinal, so practice id * ORDINAL_SPAN + ordinal keys a (practice, month).
+ORDINAL_SPAN = 10**7
 # (practice id, month) -> the (PCN code, sub-ICB code) pairs its rows reported.
 PracticeMonths = dict[tuple[int, dt.date], set[tuple[str, str]]]
 
@@ -25,12 +27,12 @@ class Chunk:
 
     def totals(self) -> dict[tuple[int, dt.date], int]:
         """Appointments per (practice, month) in this chunk."""
-        keys = np.stack([self.practice_ids, self.months], axis=1)
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        sums = np.bincount(inverse.ravel(), weights=self.counts, minlength=len(unique))
+        keys = self.practice_ids * ORDINAL_SPAN + self.months  # one number per pair
+        unique, inverse = np.unique(keys, return_inverse=True)
+        sums = np.bincount(inverse, weights=self.counts, minlength=len(unique))
         return {
-            (int(p), dt.date.fromordinal(int(m))): int(total)
-            for (p, m), total in zip(unique, sums, strict=True)
+            (int(key // ORDINAL_SPAN), dt.date.fromordinal(int(key % ORDINAL_SPAN))): int(total)
+            for key, total in zip(unique, sums, strict=True)
         }
 
 

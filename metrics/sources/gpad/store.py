@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
+from contextlib import ExitStack
 from itertools import groupby
 
 import numpy as np
@@ -33,14 +34,57 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def facts_write(chunk: Chunk, *, batch_id: int, file_id: int) -> None:
-    """Append a chunk's rows to the appointments table."""
-    if len(chunk) == 0:
-        return
-    if connection.vendor == "postgresql":
-        _copy(chunk, batch_id, file_id)
-    else:
-        _insert(chunk, batch_id, file_id)
+class FactsWriter:
+    """Appends one file's rows to the appointments table as its chunks arrive.
+
+    On PostgreSQL the rows go through one open COPY, so the database takes in one block
+    while the next is being read (a COPY per block made each side wait for the other).
+    Any other query on the connection meanwhile (a practice added from the rows) first
+    ends the COPY; the next block starts another. Elsewhere each block is one
+    executemany. Leaving the ``with`` block on an error abandons the open COPY.
+    """
+
+    def __init__(self, *, batch_id: int, file_id: int) -> None:
+        self.batch_id, self.file_id = batch_id, file_id
+        self._outer = ExitStack()
+        self._copying: ExitStack | None = None
+        self._copy = None
+
+    def __enter__(self) -> FactsWriter:
+        if connection.vendor == "postgresql":
+            self._outer.enter_context(connection.execute_wrapper(self._copy_ended_first))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self._copy_end(*exc_info)
+        finally:
+            self._outer.close()
+
+    def write(self, chunk: Chunk) -> None:
+        if len(chunk) == 0:
+            return
+        if connection.vendor != "postgresql":
+            _insert(chunk, self.batch_id, self.file_id)
+            return
+        if self._copy is None:
+            self._copy_start()
+        self._copy.write(_csv(chunk, self.batch_id, self.file_id))
+
+    def _copy_start(self) -> None:
+        self._copying = ExitStack()
+        cursor = self._copying.enter_context(connection.cursor())
+        sql = f"COPY {_table()} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608
+        self._copy = self._copying.enter_context(cursor.cursor.copy(sql))
+
+    def _copy_end(self, *exc_info) -> None:
+        copying, self._copying, self._copy = self._copying, None, None
+        if copying is not None:
+            copying.__exit__(*(exc_info or (None, None, None)))
+
+    def _copy_ended_first(self, execute, sql, params, many, context):
+        self._copy_end()
+        return execute(sql, params, many, context)
 
 
 def _arrays(chunk: Chunk, batch_id: int, file_id: int) -> list[np.ndarray]:
@@ -56,15 +100,13 @@ def _arrays(chunk: Chunk, batch_id: int, file_id: int) -> list[np.ndarray]:
     ]
 
 
-def _copy(chunk: Chunk, batch_id: int, file_id: int) -> None:
+def _csv(chunk: Chunk, batch_id: int, file_id: int) -> bytes:
     arrays = _arrays(chunk, batch_id, file_id)
     arrays[1] = pa.array(arrays[1] - EPOCH_ORDINAL, type=pa.int32()).cast(pa.date32())
     table = pa.table(arrays, names=COLUMNS)
     buffer = io.BytesIO()
     pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
-    sql = f"COPY {_table()} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)"  # noqa: S608
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write(buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _insert(chunk: Chunk, batch_id: int, file_id: int) -> None:
