@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from arrs import api as arrs_api
 from core.api.errors import api_not_found
 from metrics import api as metrics_api
 from practices import api as practices_api
@@ -26,6 +27,11 @@ router.register(
 router.register("measure-values", metrics_api.MeasureValueViewSet, basename="measurevalue")
 router.register("sources", metrics_api.SourceViewSet, basename="source")
 router.register("import-batches", metrics_api.ImportBatchViewSet, basename="importbatch")
+router.register("arrs/roles", arrs_api.RoleViewSet, basename="arrsrole")
+router.register("arrs/allocations", arrs_api.AllocationViewSet, basename="arrsallocation")
+router.register("arrs/workforce-plans", arrs_api.WorkforcePlanViewSet, basename="workforceplan")
+router.register("arrs/in-post", arrs_api.InPostViewSet, basename="arrsinpost")
+router.register("arrs/spend", arrs_api.SpendViewSet, basename="arrsspend")
 
 app_name = "api"
 urlpatterns = [

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from core.access import Scope
 from practices.models import Organisation, OrgKind
 
@@ -47,6 +49,15 @@ def can_review_plan_for(scope: Scope, pcn: Organisation) -> bool:
 def can_keep_workforce_records(scope: Scope) -> bool:
     """Allocations, rounds, the staff role mapping and the maximum reimbursable amounts."""
     return scope.is_icb_manager
+
+
+def can_set_allocation_for(scope: Scope, pcn: Organisation, today: dt.date) -> bool:
+    """ICB managers, for the PCNs in their ICBs today (those their allocations page lists)."""
+    if pcn.kind != OrgKind.PCN or not can_keep_workforce_records(scope):
+        return False
+    from practices.selectors import descendant_ids
+
+    return pcn.pk in descendant_ids(scope.managed_icb_ids, today, OrgKind.PCN)
 
 
 def can_read_icb_workforce(scope: Scope, icb: Organisation) -> bool:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from arrs.models import ArrsRole, PlanRound, PlanStatus, WorkforcePlan
-from arrs.selectors import IN_POST, PLANNED, Column, in_post_dates, rounds_of
+from arrs.models import ArrsRole, PlanRound, PlanStatus
+from arrs.selectors import IN_POST, PLANNED, Column, in_post_dates, round_to_publish, rounds_of
 from arrs.years import fy_end, fy_of, fy_start, quarter_ends
 from practices.models import Organisation, OrgKind
 from practices.selectors import members_as_at
@@ -72,7 +72,7 @@ def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> Work
     place = next((p for p in places if p.code == params.get("place")), None)
     pcn = next((p for p in all_pcns if p.code == params.get("pcn")), None)
     pcns = _selected_pcns(all_pcns, place, pcn, today)
-    plan_round = _round(rounds, _int(params.get("round")))
+    plan_round = round_to_publish(rounds, _int(params.get("round")))
     in_post_choices = in_post_dates([p.pk for p in pcns])
     planned_choices = _planned_choices(year, plan_round)
     chosen_in_post = _chosen(
@@ -107,19 +107,6 @@ def _selected_pcns(all_pcns, place, pcn, today) -> list[Organisation]:
         in_place = set(members_as_at(place, today, OrgKind.PCN).values_list("pk", flat=True))
         return [p for p in all_pcns if p.pk in in_place]
     return all_pcns
-
-
-def _round(rounds: list[PlanRound], wanted: int | None) -> PlanRound | None:
-    """The asked-for round, else the newest with an accepted plan, else the newest."""
-    chosen = next((r for r in rounds if r.pk == wanted), None)
-    if chosen is not None:
-        return chosen
-    accepted = set(
-        WorkforcePlan.objects.filter(plan_round__in=rounds, status=PlanStatus.ACCEPTED).values_list(
-            "plan_round_id", flat=True
-        )
-    )
-    return next((r for r in rounds if r.pk in accepted), rounds[0] if rounds else None)
 
 
 def _planned_choices(year: int, plan_round: PlanRound | None) -> list[dt.date]:

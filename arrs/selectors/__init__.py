@@ -9,9 +9,21 @@ from arrs.selectors.plans import (
     plan_for,
     plan_to_show,
     plans_for,
+    plans_with_lines,
+    round_to_publish,
     rounds_of,
 )
-from arrs.selectors.spend import PcnSpend, allocations_for, icb_spend, rate_book, spend_by_pcn
+from arrs.selectors.spend import (
+    IcbSpend,
+    PcnSpend,
+    allocations_for,
+    allocations_listed,
+    icb_spend,
+    published_figures,
+    published_spend,
+    rate_book,
+    spend_by_pcn,
+)
 from arrs.selectors.staffing import in_post_dates, in_post_snapshots, role_mapping
 from arrs.selectors.tables import (
     IN_POST,
@@ -29,10 +41,12 @@ __all__ = [
     "PLAN_IN_POST",
     "Column",
     "FteTable",
+    "IcbSpend",
     "PcnSpend",
     "PlanFigures",
     "accepted_plans",
     "allocations_for",
+    "allocations_listed",
     "awaiting_review",
     "fte_table",
     "icb_spend",
@@ -43,8 +57,12 @@ __all__ = [
     "plan_for",
     "plan_to_show",
     "plans_for",
+    "plans_with_lines",
+    "published_figures",
+    "published_spend",
     "rate_book",
     "role_mapping",
+    "round_to_publish",
     "rounds_of",
     "spend_by_pcn",
     "sum_known",

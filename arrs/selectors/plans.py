@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from arrs.access import can_read_plans_of, plan_pcn_ids
-from arrs.models import CURRENT_STATUSES, PlanRound, PlanStatus, WorkforcePlan
+from arrs.models import CURRENT_STATUSES, PlanLine, PlanRound, PlanStatus, WorkforcePlan
 from arrs.money import Figure, value_on
 from core.access import Scope
 from practices.models import Organisation
@@ -30,6 +30,12 @@ def plans_for(scope: Scope) -> QuerySet[WorkforcePlan]:
     return _plans().filter(pcn_id__in=plan_pcn_ids(scope))
 
 
+def plans_with_lines(scope: Scope) -> QuerySet[WorkforcePlan]:
+    """``plans_for``, each with its lines (in table order) and their intended WTE."""
+    lines = PlanLine.objects.select_related("role").order_by("role__sort_order", "role__name")
+    return plans_for(scope).prefetch_related(Prefetch("lines", queryset=lines), "lines__intended")
+
+
 def plan_for(scope: Scope, pk: int) -> WorkforcePlan:
     """One plan: 404 if there is none, 403 if it is another PCN's."""
     plan = _plans().filter(pk=pk).first()
@@ -43,6 +49,20 @@ def plan_for(scope: Scope, pk: int) -> WorkforcePlan:
 def rounds_of(icb_ids: Iterable[int], year: int | None = None) -> QuerySet[PlanRound]:
     rounds = PlanRound.objects.filter(icb_id__in=list(icb_ids)).select_related("icb")
     return rounds.filter(financial_year=year) if year is not None else rounds
+
+
+def round_to_publish(rounds: list[PlanRound], wanted: int | None) -> PlanRound | None:
+    """The round asked for (if it is one of ``rounds``), else the newest with an accepted
+    plan, else the newest: the round an ICB's published figures use."""
+    chosen = next((r for r in rounds if r.pk == wanted), None)
+    if chosen is not None:
+        return chosen
+    accepted = set(
+        WorkforcePlan.objects.filter(plan_round__in=rounds, status=PlanStatus.ACCEPTED).values_list(
+            "plan_round_id", flat=True
+        )
+    )
+    return next((r for r in rounds if r.pk in accepted), rounds[0] if rounds else None)
 
 
 def open_rounds_for(pcn: Organisation) -> QuerySet[PlanRound]:

@@ -3,16 +3,25 @@ what it has claimed; and the ICB's figures as the sums of its PCNs'."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from arrs.models import Allocation, RateArea, ReimbursementRate, WorkforcePlan
+from django.db.models import QuerySet
+
+from arrs.models import Allocation, PlanRound, RateArea, ReimbursementRate, WorkforcePlan
 from arrs.money import RateBook, RateEntry, Spend, projected_spend, spend_total
-from arrs.selectors.plans import PlanFigures
+from arrs.selectors.plans import (
+    PlanFigures,
+    accepted_plans,
+    plan_figures,
+    round_to_publish,
+    rounds_of,
+)
 from arrs.selectors.staffing import claimed_by_pcn
 from arrs.years import months_of
-from practices.models import Organisation
+from practices.models import Organisation, OrgKind
 
 
 def rate_book() -> RateBook:
@@ -33,6 +42,43 @@ class PcnSpend:
 def allocations_for(pcn_ids: Sequence[int], year: int) -> dict[int, Allocation]:
     rows = Allocation.objects.filter(pcn_id__in=list(pcn_ids), financial_year=year)
     return {allocation.pcn_id: allocation for allocation in rows}
+
+
+def allocations_listed(org_ids: Iterable[int]) -> QuerySet[Allocation]:
+    """The allocations of the PCNs among ``org_ids`` (a reader's visible organisations)."""
+    return Allocation.objects.filter(pcn_id__in=list(org_ids)).select_related("pcn", "updated_by")
+
+
+def published_figures(
+    pcn_ids: Iterable[int], plan_round: PlanRound | None
+) -> dict[int, PlanFigures]:
+    """PCN id -> figures of its accepted plan in the round: what published tables use."""
+    plans = accepted_plans(pcn_ids, plan_round)
+    return {figures.plan.pcn_id: figures for figures in plan_figures(plans.values()).values()}
+
+
+@dataclass(frozen=True)
+class IcbSpend:
+    """An ICB's money for a year as its workforce page shows it: each PCN's row (PCNs in the
+    ICB today, by name) from its accepted plan in the round, and the sums."""
+
+    icb: Organisation
+    year: int
+    plan_round: PlanRound | None
+    rows: list[PcnSpend]
+    total: Spend
+
+
+def published_spend(
+    *, icb: Organisation, year: int, round_id: int | None, today: dt.date
+) -> IcbSpend:
+    from practices.selectors import members_as_at
+
+    plan_round = round_to_publish(list(rounds_of([icb.pk], year)), round_id)
+    pcns = list(members_as_at(icb, today, OrgKind.PCN).order_by("name"))
+    figures = published_figures([p.pk for p in pcns], plan_round)
+    rows = spend_by_pcn(pcns=pcns, year=year, plans=figures)
+    return IcbSpend(icb=icb, year=year, plan_round=plan_round, rows=rows, total=icb_spend(rows))
 
 
 def spend_by_pcn(

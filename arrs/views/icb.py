@@ -17,11 +17,10 @@ from arrs.presenters import column_heading, fte_body, fte_head, reporting_note
 from arrs.selectors import (
     IN_POST,
     FteTable,
-    accepted_plans,
     awaiting_review,
     fte_table,
     icb_spend,
-    plan_figures,
+    published_figures,
     spend_by_pcn,
 )
 from arrs.views.common import icb_or_404, xlsx_response
@@ -38,8 +37,7 @@ def _view(request: HttpRequest) -> WorkforceView:
 
 def _published(view: WorkforceView) -> dict:
     """Figures of the accepted plans in the round, by PCN id: what published tables use."""
-    plans = accepted_plans([p.pk for p in view.pcns], view.plan_round)
-    return {figures.plan.pcn_id: figures for figures in plan_figures(plans.values()).values()}
+    return published_figures([p.pk for p in view.pcns], view.plan_round)
 
 
 def _table(view: WorkforceView, figures: dict) -> FteTable:

@@ -1,10 +1,11 @@
 """ETag and Last-Modified for API reads, so a client polling unchanged data gets a 304.
 
 The figures change only when something is loaded or edited: a finished import, a saved
-change to a register record (each keeps an audit history), or the recompute of measures
-that a list-size correction queues. The latest of those times is the data's version. The
-ETag adds what else decides the answer: the URL with its query, the format, and the
-reader's roles (two readers may see different rows).
+change to a register or ARRS workforce record (each keeps an audit history: allocations,
+plans and their reviews, rounds, roles, the staff role mapping), maximum reimbursable
+amounts added, or the recompute of measures that a list-size correction queues. The latest
+of those times is the data's version. The ETag adds what else decides the answer: the URL
+with its query, the format, and the reader's roles (two readers may see different rows).
 """
 
 from __future__ import annotations
@@ -16,19 +17,45 @@ from django.db.models import Max
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 from rest_framework.request import Request
 
+from arrs.models import (
+    Allocation,
+    ArrsRole,
+    NwrsRoleMapping,
+    PlanRound,
+    ReimbursementRate,
+    WorkforcePlan,
+)
 from core.access import scope_for
 from core.models import RoleAssignment
 from metrics.models import ImportBatch
 from metrics.selectors import measures_recomputed_at
 from practices.models import ListSize, Membership, Organisation
 
+# Models whose every saved change leaves an audit history row.
+AUDITED = (
+    Organisation,
+    Membership,
+    ListSize,
+    RoleAssignment,
+    Allocation,
+    PlanRound,
+    WorkforcePlan,
+    ArrsRole,
+    NwrsRoleMapping,
+    ReimbursementRate,
+)
+
 
 def data_changed_at() -> dt.datetime | None:
     """When the data behind the API last changed: the latest finished import, recompute of
-    measures outside an import, or saved change to an organisation, membership, list size
-    or role."""
-    times = [ImportBatch.objects.aggregate(at=Max("finished_at"))["at"], measures_recomputed_at()]
-    for model in (Organisation, Membership, ListSize, RoleAssignment):
+    measures outside an import, saved change to an audited record, or maximum reimbursable
+    amounts added (they are added in bulk, which leaves no history row)."""
+    times = [
+        ImportBatch.objects.aggregate(at=Max("finished_at"))["at"],
+        measures_recomputed_at(),
+        ReimbursementRate.objects.aggregate(at=Max("created_at"))["at"],
+    ]
+    for model in AUDITED:
         times.append(model.history.aggregate(at=Max("history_date"))["at"])
     found = [t for t in times if t is not None]
     return max(found) if found else None

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from django.http import HttpResponseNotModified
+from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -33,6 +34,7 @@ class PortalViewSet(viewsets.GenericViewSet):
 
     permission_classes = [HasPortalRole]
     conditional = True
+    by_today = False  # True where the answer also depends on today's date
     csv_name = "records"
 
     @property
@@ -42,6 +44,15 @@ class PortalViewSet(viewsets.GenericViewSet):
     @cached_property
     def data_version(self) -> dt.datetime | None:
         return data_changed_at()
+
+    def answer_changed_at(self) -> dt.datetime | None:
+        """The version an answer's ETag and Last-Modified are built from: the data's, or for
+        views whose answer also depends on today's date (``by_today``), the start of today
+        if later, so yesterday's answer is never taken as today's."""
+        if not self.by_today:
+            return self.data_version
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        return max(self.data_version, midnight) if self.data_version else midnight
 
     def get_renderers(self):
         renderers = [JSONRenderer()]
@@ -68,7 +79,7 @@ class PortalViewSet(viewsets.GenericViewSet):
     def _conditionally(self, request: Request, answer):
         if not self.conditional:
             return answer()
-        validators = Validators(request, self.data_version)
+        validators = Validators(request, self.answer_changed_at())
         response = HttpResponseNotModified() if validators.not_modified(request) else answer()
         validators.apply(response)
         return response

@@ -1,0 +1,21 @@
+"""API for ARRS workforce records: roles and their maximum reimbursable amounts,
+allocations (read, and set by ICB systems), workforce plans, staff in post and spend.
+
+Who may do what is the pages' rules (``arrs.access``), read through the pages' selectors.
+"""
+
+from arrs.api.views import (
+    AllocationViewSet,
+    InPostViewSet,
+    RoleViewSet,
+    SpendViewSet,
+    WorkforcePlanViewSet,
+)
+
+__all__ = [
+    "AllocationViewSet",
+    "InPostViewSet",
+    "RoleViewSet",
+    "SpendViewSet",
+    "WorkforcePlanViewSet",
+]
