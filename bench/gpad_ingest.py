@@ -1,7 +1,6 @@
 """Benchmark: loading a national-size GPAD month, as the upload page and the worker load it.
 
     .venv/bin/python bench/gpad_ingest.py [--practices N] [--keep-db] [--profile]
-        [--what-if-lean-facts]
 
 Works on whatever DATABASE_URL names (SQLite when unset), but never on that database itself:
 on PostgreSQL it creates ``access_portal_bench`` on the same server, on SQLite a file under
@@ -263,7 +262,7 @@ LOAD_STEPS = (
     ("    already loaded? (checksum lookup)", "gpad", "_already_loaded"),
     ("    read + normalise (fast pyarrow path)", "gpad_gen", "fast_chunks"),
     ("    read + normalise (careful path)", "careful_gen", "chunks"),
-    ("    write rows (facts_write: COPY / INSERT)", "gpad", "facts_write"),
+    ("    write rows (FactsWriter.write: COPY / INSERT)", "facts", "write"),
     ("    tally per practice-month", "tally", "add"),
     ("    months_replace (delete older rows)", "gpad", "months_replace"),
     ("    practice_months_record", "gpad", "practice_months_record"),
@@ -289,6 +288,7 @@ def _instrument(times: StepTimes) -> None:
     from metrics.sources import gpad
     from metrics.sources.gpad.careful import CarefulReader
     from metrics.sources.gpad.chunks import Tally
+    from metrics.sources.gpad.store import FactsWriter
 
     owners = {
         "services": services,
@@ -297,6 +297,7 @@ def _instrument(times: StepTimes) -> None:
         "careful_gen": CarefulReader,
         "load_class": gpad.GpadLoad,
         "tally": Tally,
+        "facts": FactsWriter,
         "compute": compute,
         "sql": MeasureSql,
         "connection": BaseDatabaseWrapper,
@@ -559,8 +560,6 @@ def _benchmark(arguments: argparse.Namespace, database: BenchDatabase) -> None:
     call_command("migrate", verbosity=0)
     connections.close_all()
     print(f"  migrated in {time.perf_counter() - started:.0f} s")
-    if arguments.what_if_lean_facts:
-        lean_facts_apply(database)
     print(f"National months: {arguments.practices:,} practices, seed {arguments.seed}")
     first_month = _national(arguments, arguments.month)
     next_month = _national(arguments, _month_after(arguments.month))
@@ -586,37 +585,6 @@ def _benchmark(arguments: argparse.Namespace, database: BenchDatabase) -> None:
         next_month,
     )
     _summary(database, [(first, first_month), (routine, next_month)], again)
-
-
-def lean_facts_apply(database: BenchDatabase) -> None:
-    """What if the appointments table had no foreign-key constraints and no index but its
-    primary key and (month, practice)? Changes the benchmark database only, never the
-    product's schema: a measurement for deciding whether to change it."""
-    if not database.postgres:
-        sys.exit("--what-if-lean-facts is for PostgreSQL.")
-    import psycopg
-
-    from metrics.models import AppointmentCount
-
-    table = AppointmentCount._meta.db_table
-    kept = {f"{table}_pkey", "appointment_month_practice"}
-    with psycopg.connect(database.psycopg_url) as connection:
-        constraints = connection.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
-            [table],
-        ).fetchall()
-        indexes = connection.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s", [table]
-        ).fetchall()
-        for (name,) in constraints:
-            connection.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        dropped = [name for (name,) in indexes if name not in kept]
-        for name in dropped:
-            connection.execute(f'DROP INDEX "{name}"')
-    print(
-        f"  WHAT-IF, not the product's schema: dropped {len(constraints)} foreign-key "
-        f"constraints and {len(dropped)} indexes from {table} in the benchmark database"
-    )
 
 
 def _national(arguments: argparse.Namespace, month: dt.date) -> NationalZip:
@@ -719,12 +687,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--month", type=dt.date.fromisoformat, default=DEFAULT_MONTH)
     parser.add_argument("--keep-db", action="store_true", help="keep the benchmark database")
-    parser.add_argument(
-        "--what-if-lean-facts",
-        action="store_true",
-        help="PostgreSQL: measure with the appointments table's foreign keys and "
-        "category indexes dropped (in the benchmark database only)",
-    )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the first load (slower) to var/bench/"
     )

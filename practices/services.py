@@ -130,11 +130,16 @@ def memberships_observe(
     child_ids = org_ids_by_code(child_kind, (link.child for link in links))
     parent_ids = org_ids_by_code(parent_kind, (link.parent for link in links if link.parent))
     current = _links_by_child(relation, child_ids.values())
-    result = Written()
+    result, new = Written(), []
     for link in links:
         child_id = child_ids[link.child]
         parent_id = parent_ids[link.parent] if link.parent else None
-        result += _observe_one(relation, child_id, parent_id, current[child_id], link, context)
+        written, created = _observe_one(
+            relation, child_id, parent_id, current[child_id], link, context
+        )
+        result += written
+        new.extend(created)
+    Membership.objects.bulk_create(new, batch_size=2000)  # traced by batch and row
     return result
 
 
@@ -152,16 +157,17 @@ def _observe_one(
     links: list[Membership],
     link: ObservedLink,
     context: WriteContext,
-) -> Written:
+) -> tuple[Written, list[Membership]]:
+    """What the snapshot changes for one child, and the link to create (if any)."""
     day = context.as_of
     in_force = [m for m in links if _covers(m, day)]
     if parent_id is not None and any(m.parent_id == parent_id for m in in_force):
-        return Written(unchanged=1)
+        return Written(unchanged=1), []
     for old in in_force:
         _end_before(old, day)
     if parent_id is None:
-        return Written(updated=1) if in_force else Written(unchanged=1)
-    Membership.objects.create(
+        return (Written(updated=1) if in_force else Written(unchanged=1)), []
+    created = Membership(
         relation=relation,
         child_id=child_id,
         parent_id=parent_id,
@@ -170,7 +176,7 @@ def _observe_one(
         source_batch_id=context.batch_id,
         source_row=link.row,
     )
-    return Written(created=1)
+    return Written(created=1), [created]
 
 
 def _covers(link: Membership, day: dt.date) -> bool:

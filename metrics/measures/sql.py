@@ -29,7 +29,7 @@ DIMENSION_FIELDS = {
     "national_category": "national_category_id",
     "booking_band": "booking_band_id",
 }
-PATIENTS = "g.patients"
+PATIENTS = "patients"  # a column of the month's sums table
 
 
 def _table(model) -> str:
@@ -53,47 +53,61 @@ class MeasureSql:
         return cls(definitions, sums, numerators, denominators)
 
     def practice_values(self, cursor, month: dt.date) -> None:
+        """Every measure's practice values in two statements: one pass over the month's
+        appointments into a table of sums (with each practice's patients, batch,
+        completeness and ICB), then one INSERT of every measure from it."""
         cursor.execute("DROP TABLE IF EXISTS measure_sums")
         columns = ", ".join(f"{expr} AS {name}" for expr, name in self.sums.items())
+        names = ", ".join(f"a.{name}" for name in self.sums.values())
         cursor.execute(
-            f"CREATE TEMPORARY TABLE measure_sums AS SELECT practice_id, {columns} "  # noqa: S608
-            f"FROM {_table(AppointmentCount)} WHERE month = %s GROUP BY practice_id",
-            [month],
+            f"CREATE TEMPORARY TABLE measure_sums AS SELECT a.practice_id AS practice_id, "  # noqa: S608
+            f"{names}, g.patients AS patients, g.batch_id AS batch_id, "
+            f"g.incomplete AS incomplete, i.org_id AS icb_id "
+            f"FROM (SELECT practice_id, {columns} FROM {_table(AppointmentCount)} "
+            f"WHERE month = %s GROUP BY practice_id) a "
+            f"JOIN {_table(GpadPracticeMonth)} g ON g.practice_id = a.practice_id "
+            f"AND g.month = %s LEFT JOIN {_table(RollupMember)} i ON i.practice_id = a.practice_id "
+            f"AND i.month = %s AND i.org_id IN (SELECT o.id FROM {_table(Organisation)} o "
+            f"WHERE o.kind = %s)",
+            [month, month, month, OrgKind.ICB],
         )
-        for definition in self.definitions:
-            self._practice_insert(cursor, definition, month)
+        self._practice_insert(cursor, month)
         cursor.execute("DROP TABLE measure_sums")
 
-    def _practice_insert(self, cursor, definition: MeasureDefinition, month: dt.date) -> None:
-        """One measure's practice values, with their percentile ranks (0-100, highest value
+    def _practice_insert(self, cursor, month: dt.date) -> None:
+        """Each measure's practice values, with their percentile ranks (0-100, highest value
         100) among practices in England that recorded completely and among the practices of
         the same ICB, ranked as they are inserted: ranking afterwards meant rewriting every
         practice value of the month twice."""
-        numerator = f"s.{self.numerators[definition.code]}"
-        denominator = self.denominators[definition.code]
-        denominator = None if denominator is None else (
-            PATIENTS if denominator == PATIENTS else f"s.{denominator}"
-        )  # fmt: skip
-        value = _value(numerator, denominator, definition.multiplier)
+        selects, params = [], []
+        for definition in self.definitions:
+            numerator = f"s.{self.numerators[definition.code]}"
+            denominator = self.denominators[definition.code]
+            denominator = None if denominator is None else f"s.{denominator}"
+            value = _value(numerator, denominator, definition.multiplier)
+            selects.append(
+                f"SELECT %s AS measure_id, s.practice_id AS practice_id, "  # noqa: S608
+                f"{numerator} AS numerator, {denominator or 'CAST(NULL AS BIGINT)'} "
+                f"AS denominator, CAST({value} AS DOUBLE PRECISION) AS value, "
+                f"s.batch_id AS batch_id, s.incomplete AS incomplete, s.icb_id AS icb_id "
+                f"FROM measure_sums s WHERE {denominator or '1'} IS NOT NULL"
+            )
+            params.append(definition.code)
+        if not selects:
+            return
         england = "v.value IS NOT NULL AND NOT v.incomplete"
         icb = "v.value IS NOT NULL AND v.icb_id IS NOT NULL"
         cursor.execute(
             f"INSERT INTO {_table(MeasureValue)} (measure_id, org_id, period, numerator, "  # noqa: S608
             f"denominator, value, batch_id, percentile_england, percentile_icb) "
-            f"SELECT %s, v.practice_id, %s, v.numerator, v.denominator, v.value, v.batch_id, "
-            f"CASE WHEN {england} THEN PERCENT_RANK() OVER (PARTITION BY {england} "
-            f"ORDER BY v.value) * 100 END, "
-            f"CASE WHEN {icb} THEN PERCENT_RANK() OVER (PARTITION BY v.icb_id, "
+            f"SELECT v.measure_id, v.practice_id, %s, v.numerator, v.denominator, v.value, "
+            f"v.batch_id, "
+            f"CASE WHEN {england} THEN PERCENT_RANK() OVER (PARTITION BY v.measure_id, "
+            f"{england} ORDER BY v.value) * 100 END, "
+            f"CASE WHEN {icb} THEN PERCENT_RANK() OVER (PARTITION BY v.measure_id, v.icb_id, "
             f"v.value IS NOT NULL ORDER BY v.value) * 100 END "
-            f"FROM (SELECT s.practice_id AS practice_id, {numerator} AS numerator, "
-            f"{denominator or 'CAST(NULL AS BIGINT)'} AS denominator, "
-            f"CAST({value} AS DOUBLE PRECISION) AS value, g.batch_id AS batch_id, "
-            f"g.incomplete AS incomplete, i.org_id AS icb_id FROM measure_sums s "
-            f"JOIN {_table(GpadPracticeMonth)} g ON g.practice_id = s.practice_id "
-            f"AND g.month = %s LEFT JOIN {_table(RollupMember)} i ON i.practice_id = s.practice_id "
-            f"AND i.month = %s AND i.org_id IN (SELECT o.id FROM {_table(Organisation)} o "
-            f"WHERE o.kind = %s) WHERE {denominator or '1'} IS NOT NULL) v",
-            [definition.code, month, month, month, OrgKind.ICB],
+            f"FROM ({' UNION ALL '.join(selects)}) v",
+            [month, *params],
         )
 
     def rollup_values(self, cursor, month: dt.date) -> None:

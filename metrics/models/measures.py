@@ -37,11 +37,22 @@ class MeasureDefinition(models.Model):
         return self.denominator is not None
 
 
-class MeasureValue(models.Model):
-    """One measure for one organisation in one month. ``value`` is unrounded."""
+# A reference from a table the measure recompute rewrites in bulk: kept by the ORM (its
+# on_delete still applies), not checked by the database row by row at commit, and not
+# indexed on its own where a wider index starts with it.
+DERIVED = {"related_name": "+", "db_index": False, "db_constraint": False}
 
-    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
-    org = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, related_name="+")
+
+class MeasureValue(models.Model):
+    """One measure for one organisation in one month. ``value`` is unrounded.
+
+    Derived data: every row is written by the recompute's INSERT ... SELECT from rows that
+    exist in the same transaction (docs/decisions/0013), so its references are not
+    database constraints; for a national month those checks cost as much as the INSERT.
+    """
+
+    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, **DERIVED)
+    org = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, **DERIVED)
     period = models.DateField(help_text="First day of the month.")
     numerator = models.BigIntegerField()
     denominator = models.BigIntegerField(null=True, blank=True)
@@ -56,7 +67,7 @@ class MeasureValue(models.Model):
     percentile_england = models.FloatField(null=True, blank=True, help_text="0-100, practices")
     percentile_icb = models.FloatField(null=True, blank=True, help_text="0-100, practices")
     batch = models.ForeignKey(
-        "metrics.ImportBatch", null=True, on_delete=models.SET_NULL, related_name="+"
+        "metrics.ImportBatch", null=True, on_delete=models.SET_NULL, **DERIVED
     )
 
     class Meta:
