@@ -411,6 +411,29 @@ def test_a_zip_with_mapping_csv_on_an_empty_database_gives_the_whole_hierarchy_a
     assert value("appointments_total", "ENG", MARCH).numerator == 501 + 301 + 201
 
 
+def test_a_mapping_csv_applied_before_is_not_applied_again_and_a_changed_one_is(db, tmp_path):
+    first = [("L85001", "BROOKFIELD SURGERY", "U00001", "LEVELMOOR PCN")]
+    later = [*first, ("L85002", "THE OLD MILL MEDICAL PRACTICE", "U00001", "LEVELMOOR PCN")]
+
+    def month_zip(month: dt.date, rows) -> Path:
+        cells = practice_cells(month, {code: 100 for code, *_ in rows})
+        members = {csv_name(month): month_csv(cells), "Mapping.csv": mapping_csv(rows)}
+        return zip_of(tmp_path, f"Practice_Level_Crosstab_{stamp(month)}.zip", members)
+
+    load(month_zip(JAN, first))
+    Organisation.objects.filter(code="L85001").update(name="Brookfield Surgery (renamed)")
+    same = load(month_zip(FEB, first))
+    assert any("applied by an earlier load" in note for note in same.notes)
+    assert Organisation.objects.get(code="L85001").name == "Brookfield Surgery (renamed)"
+
+    changed = load(month_zip(MARCH, later))
+
+    assert same.status == changed.status == BatchStatus.SUCCEEDED
+    assert not any("applied by an earlier load" in note for note in changed.notes)
+    assert Organisation.objects.get(code="L85002").name == "The Old Mill Medical Practice"
+    assert value("appointments_total", "U00001", MARCH).numerator == 2 * 101
+
+
 def list_sizes_csv(sizes: dict[str, int]) -> bytes:
     """gp-reg-pat-prac-all.csv as at 1 March 2025."""
     header = (

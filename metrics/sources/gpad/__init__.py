@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from metrics.models import GpadPracticeMonth, ImportFile
+from metrics.models import BatchStatus, GpadPracticeMonth, ImportFile
 from metrics.sources import register
 from metrics.sources.base import (
     Parsed,
@@ -175,8 +175,19 @@ class GpadLoad:
             )
 
     def _fill_register_gaps(self, mapping: Member) -> None:
+        """Add what the register lacks from the zip's Mapping.csv, unless this very file
+        was applied by an earlier load (consecutive zips mostly carry the same one):
+        applying it again could add nothing."""
         from metrics.sources.gpad_mapping import mapping_fill_gaps
 
+        if _mapping_applied(mapping):
+            self.parsed.notes.append(
+                f"{mapping.name}: the same file was applied by an earlier load; nothing to add."
+            )
+            return
+        ImportFile.objects.create(
+            batch_id=self.context.batch_id, name=mapping.name, checksum=mapping.checksum
+        )
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / "Mapping.csv"
             with mapping.open() as source, open(target, "wb") as copy:
@@ -204,3 +215,12 @@ def _already_loaded(month: dt.date, checksums: set[str]) -> bool:
         return False
     files = ImportFile.objects.filter(batch_id__in=batches, month=month)
     return {f.checksum for f in files} == checksums
+
+
+def _mapping_applied(mapping: Member) -> bool:
+    return ImportFile.objects.filter(
+        name=mapping.name,
+        checksum=mapping.checksum,
+        month__isnull=True,
+        batch__status=BatchStatus.SUCCEEDED,
+    ).exists()
