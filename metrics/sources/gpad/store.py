@@ -199,6 +199,8 @@ def _reported(practice_id: int, month: dt.date, pairs: set[tuple[str, str]] | No
     return ordered[0][0], ordered[0][1], notes
 
 
+# A reported link: (practice id, parent id, start date, end date or None).
+Link = tuple[int, int, dt.date, dt.date | None]
 REPORTED_RELATIONS = ((Relation.PRACTICE_PCN, OrgKind.PCN, "pcn_code"),
                       (Relation.PRACTICE_SUB_ICB, OrgKind.SUB_ICB, "sub_icb_code"))  # fmt: skip
 
@@ -216,7 +218,7 @@ def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContex
         position = 2 if field == "pcn_code" else 3
         runs = list(_runs(rows, position))
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
-        wanted = [_reported_link(relation, run, parents, latest, context) for run in runs if run[1]]
+        wanted = [_reported_link(run, parents, latest) for run in runs if run[1]]
         _reported_links_sync(relation, practice_ids, wanted, context)
 
 
@@ -234,28 +236,39 @@ def _left_open(practice_ids: set[int], latest: dt.date | None) -> set[int]:
 
 
 def _reported_links_sync(
-    relation: str, practice_ids: set[int], wanted: list[Membership], context: WriteContext
+    relation: str, practice_ids: set[int], wanted: list[Link], context: WriteContext
 ) -> None:
     """Make the practices' reported links of one relation exactly ``wanted``, touching only
-    what differs: a link that is still wanted keeps its row and gets its (new) end date and
-    this batch in one UPDATE per end date; links no longer wanted are deleted; new ones are
-    created in bulk. Deleting every link and creating it again cost a DELETE and a history
-    record per link, some 12,000 statements for a national month."""
+    what differs: a link still wanted keeps its row, and only a changed end date is written
+    (with this batch, in one UPDATE per end date); links no longer wanted are deleted; new
+    ones are created in bulk. A routine month changes almost nothing here: deleting and
+    recreating every link cost some 12,000 statements for a national month, and rewriting
+    the unchanged ones half a second."""
     existing = Membership.objects.filter(
         relation=relation, child_id__in=practice_ids, basis=MembershipBasis.REPORTED
-    ).values_list("pk", "child_id", "parent_id", "start_date")
-    current = {(child, parent, start): pk for pk, child, parent, start in existing}
-    kept: dict[dt.date | None, list[int]] = defaultdict(list)
+    ).values_list("pk", "child_id", "parent_id", "start_date", "end_date")
+    current = {(child, parent, start): (pk, end) for pk, child, parent, start, end in existing}
+    moved: dict[dt.date | None, list[int]] = defaultdict(list)
     new = []
-    for link in wanted:
-        pk = current.pop((link.child_id, link.parent_id, link.start_date), None)
+    for child, parent, start, end in wanted:
+        pk, stored_end = current.pop((child, parent, start), (None, None))
         if pk is None:
-            new.append(link)
-        else:
-            kept[link.end_date].append(pk)
+            new.append(
+                Membership(
+                    relation=relation,
+                    child_id=child,
+                    parent_id=parent,
+                    start_date=start,
+                    end_date=end,
+                    basis=MembershipBasis.REPORTED,
+                    source_batch_id=context.batch_id,
+                )
+            )
+        elif stored_end != end:
+            moved[end].append(pk)
     if current:
-        Membership.objects.filter(pk__in=list(current.values())).delete()
-    for end_date, pks in kept.items():
+        Membership.objects.filter(pk__in=[pk for pk, _ in current.values()]).delete()
+    for end_date, pks in moved.items():
         for first in range(0, len(pks), 2000):
             Membership.objects.filter(pk__in=pks[first : first + 2000]).update(
                 end_date=end_date, source_batch_id=context.batch_id
@@ -295,18 +308,8 @@ def _parent_ids(kind: str, codes: set[str], context: WriteContext) -> dict[str, 
     return known
 
 
-def _reported_link(
-    relation: str, run: tuple, parents: dict[str, int], latest: dt.date, context: WriteContext
-) -> Membership:
+def _reported_link(run: tuple, parents: dict[str, int], latest: dt.date) -> Link:
     """A run that reaches the latest month loaded is still in force as far as we know."""
     practice_id, code, first, last = run
     end = None if last == latest else _next_month(last) - dt.timedelta(days=1)
-    return Membership(
-        relation=relation,
-        child_id=practice_id,
-        parent_id=parents[code],
-        start_date=first,
-        end_date=end,
-        basis=MembershipBasis.REPORTED,
-        source_batch_id=context.batch_id,
-    )
+    return practice_id, parents[code], first, end
