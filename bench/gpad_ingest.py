@@ -263,6 +263,7 @@ LOAD_STEPS = (
     ("    read + normalise (fast pyarrow path)", "gpad_gen", "fast_chunks"),
     ("    read + normalise (careful path)", "careful_gen", "chunks"),
     ("    write rows (FactsWriter.write: COPY / INSERT)", "facts", "write"),
+    ("    wait for the COPY to finish (FactsWriter exit)", "facts", "__exit__"),
     ("    tally per practice-month", "tally", "add"),
     ("    months_replace (delete older rows)", "gpad", "months_replace"),
     ("    practice_months_record", "gpad", "practice_months_record"),

@@ -153,13 +153,22 @@ def _table() -> str:
 
 
 def months_replace(*, tally: Tally, batch_id: int) -> int:
-    """Remove what earlier batches loaded for the practices and months this one brings."""
+    """Remove what earlier batches loaded for the practices and months this one brings.
+
+    Only practices with a month loaded before are looked at: every loaded practice-month
+    has its ``GpadPracticeMonth`` row (written beside its appointments), so a month new to
+    a practice has nothing to remove, and a new national month is not scanned for none.
+    """
     by_month: dict[dt.date, list[int]] = defaultdict(list)
     for practice_id, month in tally.totals:
         by_month[month].append(practice_id)
     removed = 0
     for month, practice_ids in by_month.items():
-        old = AppointmentCount.objects.filter(month=month, practice_id__in=practice_ids)
+        loaded = GpadPracticeMonth.objects.filter(month=month, practice_id__in=practice_ids)
+        earlier = list(loaded.values_list("practice_id", flat=True))
+        if not earlier:
+            continue
+        old = AppointmentCount.objects.filter(month=month, practice_id__in=earlier)
         removed += old.exclude(batch_id=batch_id).delete()[0]
     return removed
 
