@@ -54,7 +54,18 @@ def measures_recompute(*, recompute: Recompute) -> list[str]:
     for month in months:
         _month_recompute(sql, month)
     baseline_changes_update(months=months)
+    transaction.on_commit(_statistics_refresh)
     return [f"Measures recomputed for {_describe(months)}."]
+
+
+def _statistics_refresh() -> None:
+    """PostgreSQL: sample the measure values again once they are committed. A new month is
+    a few per cent of the table, under autovacuum's threshold, and until its values are in
+    the planner's statistics a query for that month was planned as if it had none (a
+    nested loop taking seconds: docs/performance.md)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(MeasureValue._meta.db_table)}")
 
 
 def _month_recompute(sql: MeasureSql, month: dt.date) -> None:

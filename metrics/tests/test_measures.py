@@ -449,3 +449,27 @@ def test_incomplete_practices_are_left_out_of_the_national_deciles(measured):
     found = MeasureDecile.objects.get(measure_id="appointments_total", period=APRIL, decile=5)
     # April without L85003: 650, 900, 900, 1,100, 1,100, 1,500; the median is the 3rd and 4th.
     assert found.value == pytest.approx((900 + 1100) / 2)
+
+
+# --- Planner statistics ------------------------------------------------------------------
+
+
+def test_postgresql_samples_the_measure_values_again_once_a_load_commits(
+    tree, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    table = MeasureValue._meta.db_table
+
+    def sampled_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = load(gpad_zip(tmp_path, MIXES, "Practice_Level_Crosstab_Apr_25.zip"))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert sampled_rows() == MeasureValue.objects.count() > 0
