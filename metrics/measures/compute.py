@@ -54,26 +54,18 @@ def measures_recompute(*, recompute: Recompute) -> list[str]:
     for month in months:
         _month_recompute(sql, month)
     baseline_changes_update(months=months)
-    transaction.on_commit(_statistics_refresh)
     return [f"Measures recomputed for {_describe(months)}."]
 
 
-def _statistics_refresh() -> None:
-    """PostgreSQL: sample the measure values again once they are committed. A new month is
-    a few per cent of the table, under autovacuum's threshold, and until its values are in
-    the planner's statistics a query for that month was planned as if it had none (a
-    nested loop taking seconds: docs/performance.md)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(MeasureValue._meta.db_table)}")
-
-
 def _month_recompute(sql: MeasureSql, month: dt.date) -> None:
+    first_time = not MeasureValue.objects.filter(period=month).exists()
     MeasureValue.objects.filter(period=month).delete()
     MeasureDecile.objects.filter(period=month).delete()
     rollup_members_rebuild(month=month)
     with connection.cursor() as cursor:
         sql.practice_values(cursor, month)
+        if first_time:
+            _statistics_refresh(cursor)
         sql.rollup_values(cursor, month)
         sql.per_working_day(cursor, month, working_days(month))
     year_changes_update(month=month)
@@ -84,3 +76,13 @@ def _describe(months: list[dt.date]) -> str:
     if len(months) == 1:
         return f"{months[0]:%b %Y}"
     return f"{len(months)} months, {months[0]:%b %Y} to {months[-1]:%b %Y}"
+
+
+def _statistics_refresh(cursor) -> None:
+    """PostgreSQL: sample the measure values again once a month new to them has its practice
+    values (ANALYZE in the transaction counts its own rows). A new month is a few per cent
+    of the table, under autovacuum's threshold; unsampled, the rest of this recompute and
+    every query after it planned the month as empty, and chose nested loops that took
+    seconds (docs/performance.md)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(MeasureValue._meta.db_table)}")
