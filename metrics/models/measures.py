@@ -73,8 +73,10 @@ class MeasureValue(models.Model):
     class Meta:
         ordering = ["measure", "org", "period"]
         constraints = [
+            # Month first: a recompute deletes and inserts a month at a time, and a new
+            # month's rows go in at the end of this index rather than all through it.
             models.UniqueConstraint(
-                fields=["measure", "org", "period"], name="measure_value_unique"
+                fields=["period", "measure", "org"], name="measure_value_month_unique"
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="measure_value_month"),
             models.CheckConstraint(
@@ -82,10 +84,7 @@ class MeasureValue(models.Model):
                 name="measure_value_denominator_not_negative",
             ),
         ]
-        indexes = [
-            models.Index(fields=["measure", "period"], name="measure_value_measure_period"),
-            models.Index(fields=["org", "measure", "period"], name="measure_value_org"),
-        ]
+        indexes = [models.Index(fields=["org", "measure", "period"], name="measure_value_org")]
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.org_id} {self.period:%b %Y}: {self.value}"
