@@ -30,6 +30,15 @@ CHECKS = [
     response_schema_conformance,
 ]
 
+# How many requests each operation gets, the same on every run (CI included).
+SCHEMA_RUN = settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
 
 def live_schema():
     """The schema the running app serves, with requests sent to the app in-process (in the
@@ -60,12 +69,6 @@ schema = live_schema()
 
 
 @schema.parametrize()
-@settings(
-    max_examples=8,
-    deadline=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
+@SCHEMA_RUN
 def test_every_operation_answers_as_its_schema_says(case, tree, token, connection_kept_open):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)

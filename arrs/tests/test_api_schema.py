@@ -5,10 +5,9 @@ no server error, and every answer as the schema says."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
 from core.services import api_token_replace
-from tests.test_api_schema import CHECKS, connection_kept_open, live_schema
+from tests.test_api_schema import CHECKS, SCHEMA_RUN, connection_kept_open, live_schema
 
 __all__ = ["connection_kept_open"]  # a fixture the test below uses
 
@@ -21,13 +20,7 @@ def token(icb_manager) -> str:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=8,
-    deadline=None,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
+@SCHEMA_RUN
 def test_every_arrs_operation_with_data_answers_as_its_schema_says(
     case, plans, in_post, claims, token, connection_kept_open
 ):
