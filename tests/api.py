@@ -10,7 +10,18 @@ from rest_framework.test import APIClient
 from core.services import api_token_replace
 from tests.pages import ROLES, user_for
 
-__all__ = ["ROLES", "api_as", "csv_rows", "user_for"]
+__all__ = ["READ_STATUS", "ROLES", "api_as", "csv_rows", "user_for"]
+
+# Who may read what every role reads: anonymous callers are told to authenticate (401), a
+# user with no role is refused (403), every role reads (200, scoped to its ICBs).
+READ_STATUS = {
+    "anonymous": 401,
+    "icb_manager": 200,
+    "pcn_manager": 200,
+    "board_member": 200,
+    "no_role": 403,
+    "other_icb": 200,
+}
 
 
 def api_as(user) -> APIClient:

@@ -16,7 +16,7 @@ from arrs.models import Allocation, ArrsRole, PlanStatus
 from arrs.services import workforce_plan_review, workforce_plan_upload
 from arrs.tests.conftest import submitted
 from arrs.tests.plans import plan_file
-from tests.api import ROLES, api_as, csv_rows, user_for
+from tests.api import READ_STATUS, ROLES, api_as, csv_rows, user_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,6 @@ IN_POST = "/api/v1/arrs/in-post/"
 SPEND = "/api/v1/arrs/spend/"
 PUBLISHED = [ROLES_URL, ALLOCATIONS, IN_POST, SPEND]
 
-READ_STATUS = {
-    "anonymous": 401,
-    "icb_manager": 200,
-    "pcn_manager": 200,
-    "board_member": 200,
-    "no_role": 403,
-    "other_icb": 200,
-}
 # The plan list page's rule: PCN and ICB managers only.
 PLAN_STATUS = {**READ_STATUS, "board_member": 403}
 
