@@ -86,25 +86,29 @@ UNCHECKED = {
 class AppointmentCount(models.Model):
     """One crosstab row: appointments of one kind at one practice in one month.
 
-    Deliberately no unique constraint on the grain: the table is bulk-loaded with COPY,
-    and a month is replaced whole per practice (docs/decisions/0013). For the same reason
-    its references are not database constraints and only (month, practice) is indexed:
-    a national month is a million rows, and checking eight foreign keys per row at commit
-    cost more than ten times the COPY itself. Every id it holds comes from the register,
-    the category table or the batch and file rows created in the same transaction, and
-    the ORM still refuses to delete anything a count refers to (PROTECT).
+    Its key is where it came from: the file and the row of that file. Deliberately no
+    unique constraint on the grain: the table is bulk-loaded with COPY, and a month is
+    replaced whole per practice (docs/decisions/0013). For the same reason it has no
+    surrogate id (numbering a million rows one at a time cost a sixth of the load), its
+    references are not database constraints, and only (month, practice) is indexed besides
+    the key: a national month is a million rows, and checking eight foreign keys per row at
+    commit cost more than ten times the COPY itself. Every id it holds comes from the
+    register, the category table or the batch and file rows created in the same
+    transaction, and the ORM still refuses to delete anything a count refers to (PROTECT).
     """
 
+    pk = models.CompositePrimaryKey("source_file_id", "source_row")
+    # 8-byte columns first, then 4-byte ones: no padding between them in each stored row.
     practice = models.ForeignKey("practices.Organisation", **UNCHECKED)
-    month = models.DateField()
     status = models.ForeignKey(AppointmentCategory, **UNCHECKED)
     hcp_type = models.ForeignKey(AppointmentCategory, **UNCHECKED)
     mode = models.ForeignKey(AppointmentCategory, **UNCHECKED)
     national_category = models.ForeignKey(AppointmentCategory, **UNCHECKED)
     booking_band = models.ForeignKey(AppointmentCategory, **UNCHECKED)
-    count = models.PositiveIntegerField()
     batch = models.ForeignKey("metrics.ImportBatch", **UNCHECKED)
     source_file = models.ForeignKey("metrics.ImportFile", **UNCHECKED)
+    month = models.DateField()
+    count = models.PositiveIntegerField()
     source_row = models.PositiveIntegerField()
 
     class Meta:
