@@ -57,6 +57,10 @@ class MeasureSql:
         appointments into a table of sums (with each practice's patients, batch,
         completeness and ICB), then one INSERT of every measure from it."""
         cursor.execute("DROP TABLE IF EXISTS measure_sums")
+        if connection.vendor == "postgresql":
+            # Room to rank a national month's 80,000 values in memory: with the default
+            # 4 MB each ranking sorted on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         columns = ", ".join(f"{expr} AS {name}" for expr, name in self.sums.items())
         names = ", ".join(f"a.{name}" for name in self.sums.values())
         cursor.execute(
