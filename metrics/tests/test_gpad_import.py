@@ -672,6 +672,57 @@ def test_a_practice_that_stops_appearing_belongs_to_its_pcn_only_up_to_its_last_
     assert pcns_of("L85008", APRIL) == set()
 
 
+
+def test_reported_links_follow_runs_of_months_broken_by_a_move_or_a_gap(tree, tmp_path):
+    """A link per run of consecutive months in one PCN: a move starts a new link, and so
+    does a return after a month the practice was missing from, even to the same PCN."""
+    may = dt.date(2025, 5, 1)
+    reported = {JAN: "U00001", FEB: "U00001", MARCH: "U00002", may: "U00001"}  # not April
+    for month in (JAN, FEB, MARCH, APRIL, may):
+        cells = [Cell("L85008", 10, month=month, pcn="U00001")]
+        if month in reported:
+            cells.append(Cell("L85007", 20, month=month, pcn=reported[month]))
+        batch = load(write(tmp_path, csv_name(month), month_csv(cells)))
+        assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+
+    assert reported_links("L85007") == {
+        ("U00001", JAN, dt.date(2025, 2, 28)),
+        ("U00002", MARCH, dt.date(2025, 3, 31)),
+        ("U00001", may, None),
+    }
+    assert reported_links("L85008") == {("U00001", JAN, None)}
+    assert pcns_of("L85007", APRIL) == set()
+    assert pcns_of("L85007", may) == {"U00001"}
+
+
+def test_a_practice_reported_in_two_pcns_in_one_month_takes_the_first_and_says_so(
+    tree, tmp_path
+):
+    cells = [Cell("L85007", 20, pcn="U00002"), Cell("L85007", 5, mode="Telephone", pcn="U00001"),
+             Cell("L85008", 10, pcn="U00001", place="12Y")]  # fmt: skip
+    batch = load(write(tmp_path, csv_name(MARCH), month_csv(cells)))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    practice_id = Organisation.objects.get(code="L85007").pk
+    assert (
+        f"Practice id {practice_id} was reported in U00001, U00002 in Mar 2025; used the first."
+        in batch.notes
+    )
+    assert reported_links("L85007") == {("U00001", MARCH, None)}
+    month = GpadPracticeMonth.objects.get(practice__code="L85008", month=MARCH)
+    assert (month.pcn_code, month.sub_icb_code) == ("U00001", "12Y")
+
+
+def test_a_file_without_pcn_and_place_columns_records_no_reported_links(tree, tmp_path):
+    kept = tuple(c for c in HEADER if not c.startswith(("PCN_", "SUB_ICB_")))
+    cells = [Cell("L85007", 20), Cell("L85007", 5, mode="Telephone")]
+    batch = load(write(tmp_path, csv_name(MARCH), month_csv(cells, Layout(header=kept))))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    month = GpadPracticeMonth.objects.get(practice__code="L85007", month=MARCH)
+    assert (month.appointments, month.pcn_code, month.sub_icb_code) == (25, "", "")
+    assert reported_links("L85007") == set()
+
 # --- Traceability ----------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from contextlib import ExitStack
-from itertools import groupby
 
 import numpy as np
 from django.db import connection
@@ -219,15 +218,10 @@ def reported_memberships_rebuild(*, practice_ids: set[int], context: WriteContex
     same PCN (and place). These count only where no published link covers the month."""
     latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
     practice_ids = practice_ids | _left_open(practice_ids, latest)
-    months = GpadPracticeMonth.objects.filter(practice_id__in=practice_ids).order_by(
-        "practice_id", "month"
-    )
-    rows = list(months.values_list("practice_id", "month", "pcn_code", "sub_icb_code"))
     for relation, kind, field in REPORTED_RELATIONS:
-        position = 2 if field == "pcn_code" else 3
-        runs = list(_runs(rows, position))
+        runs = _runs(practice_ids, field)
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
-        wanted = [_reported_link(run, parents, latest) for run in runs if run[1]]
+        wanted = [_reported_link(run, parents, latest) for run in runs]
         _reported_links_sync(relation, practice_ids, wanted, context)
 
 
@@ -285,20 +279,48 @@ def _reported_links_sync(
     Membership.objects.bulk_create(new, batch_size=2000)
 
 
-def _runs(rows: list[tuple], position: int):
-    """(practice, code, first month, last month) for each run of consecutive months."""
-    for practice_id, group in groupby(rows, key=lambda r: r[0]):
-        run = None
-        for _, month, *codes in group:
-            code = codes[position - 2]
-            if run and run[1] == code and _next_month(run[3]) == month:
-                run = (practice_id, code, run[2], month)
-                continue
-            if run:
-                yield run
-            run = (practice_id, code, month, month)
-        if run:
-            yield run
+def _runs(practice_ids: set[int], field: str) -> list[tuple[int, str, dt.date, dt.date]]:
+    """(practice, code, first month, last month) for each run of consecutive months in
+    which a practice reported the same code (blank codes left out).
+
+    Worked out in the database, which returns only the runs: a practice's history grows by
+    a month with every load, and reading all of it into Python made each load slower than
+    the last. Within one practice and code, months that follow on keep the same difference
+    between their month number and their position, so that difference names the run."""
+    table = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
+    ids = sorted(practice_ids)
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT practice_id, code, MIN(month), MAX(month) FROM (SELECT practice_id, "  # noqa: S608
+        f"{field} AS code, month, {_month_number('month')} - ROW_NUMBER() OVER "
+        f"(PARTITION BY practice_id, {field} ORDER BY month) AS run FROM {table} "
+        f"WHERE practice_id IN ({marks})) months WHERE code <> '' "
+        f"GROUP BY practice_id, code, run ORDER BY practice_id, MIN(month)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return [
+            (practice_id, code, _date(first), _date(last))
+            for practice_id, code, first, last in cursor.fetchall()
+        ]
+
+
+def _month_number(column: str) -> str:
+    """Months since year 0, so that consecutive months are consecutive numbers."""
+    if connection.vendor == "postgresql":
+        year, month = (
+            f"CAST(EXTRACT({part} FROM {column}) AS INTEGER)" for part in ("YEAR", "MONTH")
+        )
+    else:
+        year, month = (f"CAST(strftime('%%{part}', {column}) AS INTEGER)" for part in ("Y", "m"))
+    return f"({year} * 12 + {month})"
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """SQLite gives an aggregate of dates back as text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _next_month(month: dt.date) -> dt.date:
