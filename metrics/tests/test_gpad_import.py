@@ -672,7 +672,6 @@ def test_a_practice_that_stops_appearing_belongs_to_its_pcn_only_up_to_its_last_
     assert pcns_of("L85008", APRIL) == set()
 
 
-
 def test_reported_links_follow_runs_of_months_broken_by_a_move_or_a_gap(tree, tmp_path):
     """A link per run of consecutive months in one PCN: a move starts a new link, and so
     does a return after a month the practice was missing from, even to the same PCN."""
@@ -695,9 +694,7 @@ def test_reported_links_follow_runs_of_months_broken_by_a_move_or_a_gap(tree, tm
     assert pcns_of("L85007", may) == {"U00001"}
 
 
-def test_a_practice_reported_in_two_pcns_in_one_month_takes_the_first_and_says_so(
-    tree, tmp_path
-):
+def test_a_practice_reported_in_two_pcns_in_one_month_takes_the_first_and_says_so(tree, tmp_path):
     cells = [Cell("L85007", 20, pcn="U00002"), Cell("L85007", 5, mode="Telephone", pcn="U00001"),
              Cell("L85008", 10, pcn="U00001", place="12Y")]  # fmt: skip
     batch = load(write(tmp_path, csv_name(MARCH), month_csv(cells)))
@@ -722,6 +719,7 @@ def test_a_file_without_pcn_and_place_columns_records_no_reported_links(tree, tm
     month = GpadPracticeMonth.objects.get(practice__code="L85007", month=MARCH)
     assert (month.appointments, month.pcn_code, month.sub_icb_code) == (25, "", "")
     assert reported_links("L85007") == set()
+
 
 # --- Traceability ----------------------------------------------------------------------
 
