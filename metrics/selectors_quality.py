@@ -7,13 +7,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth, MeasureValue
+from metrics.models import GpadPracticeMonth, MeasureValue
 from metrics.selectors_access import finished_at, icb_month, practice_months
 from practices.models import Organisation
 from practices.selectors import register_snapshot
 
 UNMAPPED = "unmapped_pct"
-CLINICAL_TRIAGE = "clinical_triage"
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def data_quality(icb: Organisation, month: dt.date) -> DataQuality:
         not_open=_by_name(flag(pk) for pk in recording - open_ids),
         unmapped=_unmapped(month, orgs, months),
         incomplete=_by_name(flag(pk) for pk, row in months.items() if row.incomplete),
-        no_triage=_by_name(flag(pk) for pk in recording - _with_triage(month, recording)),
+        no_triage=_by_name(flag(pk) for pk in recording if not months[pk].clinical_triage),
         as_at=finished_at(row.batch_id for row in months.values()),
     )
 
@@ -96,15 +95,3 @@ def _unmapped(
         Flagged(orgs[v.org_id], appointments=months[v.org_id].appointments, value=v) for v in values
     )
     return sorted(flags, key=lambda f: -(f.value.value or 0))
-
-
-def _with_triage(month: dt.date, practice_ids: set[int]) -> set[int]:
-    """Practices with at least one Clinical Triage appointment in the month."""
-    rows = AppointmentCount.objects.filter(
-        month=month,
-        practice_id__in=list(practice_ids),
-        national_category__dimension=Dimension.NATIONAL_CATEGORY,
-        national_category__key=CLINICAL_TRIAGE,
-        count__gt=0,
-    )
-    return set(rows.values_list("practice_id", flat=True).distinct())

@@ -1,4 +1,5 @@
-"""Appointments are keyed by the file and row they came from, with no surrogate id.
+"""Appointments are keyed by their month and the file and row they came from, with no
+surrogate id and no other index.
 
 Django cannot change a table's primary key in place, so the table is made again: the new
 one is created beside the old, the rows are copied across, the old table is dropped and
@@ -74,6 +75,7 @@ class Migration(migrations.Migration):
                 (
                     "pk",
                     models.CompositePrimaryKey(
+                        "month",
                         "source_file_id",
                         "source_row",
                         blank=True,
@@ -98,9 +100,6 @@ class Migration(migrations.Migration):
                 ("source_row", models.PositiveIntegerField()),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["month", "practice"], name="appointment_month_practice")
-                ],
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(("month__day", 1)), name="appointment_month_is_first"

@@ -86,18 +86,20 @@ UNCHECKED = {
 class AppointmentCount(models.Model):
     """One crosstab row: appointments of one kind at one practice in one month.
 
-    Its key is where it came from: the file and the row of that file. Deliberately no
-    unique constraint on the grain: the table is bulk-loaded with COPY, and a month is
-    replaced whole per practice (docs/decisions/0013). For the same reason it has no
-    surrogate id (numbering a million rows one at a time cost a sixth of the load), its
-    references are not database constraints, and only (month, practice) is indexed besides
-    the key: a national month is a million rows, and checking eight foreign keys per row at
-    commit cost more than ten times the COPY itself. Every id it holds comes from the
-    register, the category table or the batch and file rows created in the same
-    transaction, and the ORM still refuses to delete anything a count refers to (PROTECT).
+    Its key is its month and where it came from, the file and the row of that file; it is
+    the table's only index. Deliberately no unique constraint on the grain: the table is
+    bulk-loaded with COPY, and a month is replaced whole per practice (docs/decisions/0013).
+    For the same reason there is no surrogate id (numbering a million rows one at a time
+    cost a sixth of the load) and no index by practice (what is asked of a practice's month
+    is in ``GpadPracticeMonth``), and its references are not database constraints: a
+    national month is a million rows, and checking eight foreign keys per row at commit cost
+    more than ten times the COPY itself. Every id it holds comes from the register, the
+    category table or the batch and file rows created in the same transaction, and the ORM
+    still refuses to delete anything a count refers to (PROTECT).
     """
 
-    pk = models.CompositePrimaryKey("source_file_id", "source_row")
+    # Month first: the recompute reads a month, and a load appends to the end of the key.
+    pk = models.CompositePrimaryKey("month", "source_file_id", "source_row")
     # 8-byte columns first, then 4-byte ones: no padding between them in each stored row.
     practice = models.ForeignKey("practices.Organisation", **UNCHECKED)
     status = models.ForeignKey(AppointmentCategory, **UNCHECKED)
@@ -112,13 +114,16 @@ class AppointmentCount(models.Model):
     source_row = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["month", "practice"], name="appointment_month_practice")]
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="appointment_month_is_first"),
         ]
 
     def __str__(self) -> str:
         return f"{self.practice_id} {self.month:%b %Y}: {self.count}"
+
+
+# The national category whose absence the data quality page flags.
+CLINICAL_TRIAGE = "clinical_triage"
 
 
 class GpadPracticeMonth(models.Model):
@@ -132,6 +137,9 @@ class GpadPracticeMonth(models.Model):
     pcn_code = models.CharField(max_length=12, blank=True)
     sub_icb_code = models.CharField(max_length=12, blank=True)
     appointments = models.PositiveIntegerField(default=0)
+    clinical_triage = models.PositiveIntegerField(
+        default=0, help_text="Appointments in the national category Clinical Triage."
+    )
     patients = models.PositiveIntegerField(
         null=True, blank=True, help_text="Registered patients: latest list size at or before."
     )

@@ -721,6 +721,26 @@ def test_a_file_without_pcn_and_place_columns_records_no_reported_links(tree, tm
     assert reported_links("L85007") == set()
 
 
+@pytest.mark.parametrize("careful", [False, True], ids=["fast path", "careful path"])
+def test_each_practice_month_counts_its_clinical_triage_appointments(tree, tmp_path, careful):
+    triage = "Clinical Triage"
+    rows: list[Cell | list[str]] = [
+        Cell("L85001", 10), Cell("L85001", 7, category=triage, band="1 Day"),
+        Cell("L85001", 4, status="DNA", mode="Telephone", category=triage),
+        Cell("L85002", 9), Cell("L85002", 0, category=triage),
+    ]  # fmt: skip
+    if careful:
+        rows.insert(2, [])  # a blank line sends the file down the careful path
+    batch = load(write(tmp_path, csv_name(MARCH), crosstab_bytes(rows)))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    months = GpadPracticeMonth.objects.filter(month=MARCH).order_by("practice__code")
+    assert list(months.values_list("practice__code", "appointments", "clinical_triage")) == [
+        ("L85001", 21, 11),
+        ("L85002", 9, 0),
+    ]
+
+
 # --- Traceability ----------------------------------------------------------------------
 
 

@@ -75,8 +75,8 @@ class GpadLoad:
         self, files: Delivery, problems: ProblemLog, context: WriteContext, progress: Progress
     ) -> None:
         self.files, self.problems, self.context, self.progress = files, problems, context, progress
-        self.parsed, self.tally = Parsed(), Tally()
         self.categories = Categories()
+        self.parsed, self.tally = Parsed(), Tally(triage_id=self.categories.triage_id)
         self.practices = Practices(context)
         self.total_bytes = sum(m.size for m in files.crosstabs) or 1
         self.done_bytes = 0
@@ -134,7 +134,7 @@ class GpadLoad:
         return tally.rows
 
     def _write(self, chunks, file: ImportFile) -> Tally:
-        tally = Tally()
+        tally = Tally(triage_id=self.categories.triage_id)
         with FactsWriter(batch_id=self.context.batch_id, file_id=file.pk) as facts:
             for chunk in chunks:
                 facts.write(chunk)

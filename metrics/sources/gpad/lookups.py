@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from metrics.models import CategoryAlias, Dimension
-from metrics.models.gpad import DIMENSION_COLUMNS
+from metrics.models import AppointmentCategory, CategoryAlias, Dimension
+from metrics.models.gpad import CLINICAL_TRIAGE, DIMENSION_COLUMNS
 from metrics.sources.base import WriteContext
 from metrics.sources.readers import (
     PCN_CODE,
@@ -39,6 +39,13 @@ class Categories:
             "dimension", "alias", "category_id"
         ):
             self._ids[dimension][alias] = category_id
+        self.triage_id = (
+            AppointmentCategory.objects.filter(
+                dimension=Dimension.NATIONAL_CATEGORY, key=CLINICAL_TRIAGE
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
 
     def id_for(self, dimension: str, label: str) -> int | None:
         return self._ids[dimension].get(label_key(label))

@@ -186,6 +186,7 @@ def practice_months_record(*, tally: Tally, context: WriteContext) -> list[str]:
                 pcn_code=pcn,
                 sub_icb_code=place,
                 appointments=total,
+                clinical_triage=tally.triage.get((practice_id, month), 0),
                 batch_id=context.batch_id,
             )  # fmt: skip
         )
