@@ -82,15 +82,17 @@ class MeasureSql:
         """Each measure's practice values, with their percentile ranks (0-100, highest value
         100) among practices in England that recorded completely and among the practices of
         the same ICB, ranked as they are inserted: ranking afterwards meant rewriting every
-        practice value of the month twice."""
+        practice value of the month twice. The rankings are partitioned by a number for each
+        measure rather than its code, which PostgreSQL sorted by the locale's rules."""
         selects, params = [], []
-        for definition in self.definitions:
+        for number, definition in enumerate(self.definitions):
             numerator = f"s.{self.numerators[definition.code]}"
             denominator = self.denominators[definition.code]
             denominator = None if denominator is None else f"s.{denominator}"
             value = _value(numerator, denominator, definition.multiplier)
             selects.append(
-                f"SELECT %s AS measure_id, s.practice_id AS practice_id, "  # noqa: S608
+                f"SELECT %s AS measure_id, {number} AS measure_no, "  # noqa: S608
+                f"s.practice_id AS practice_id, "
                 f"{numerator} AS numerator, {denominator or 'CAST(NULL AS BIGINT)'} "
                 f"AS denominator, CAST({value} AS DOUBLE PRECISION) AS value, "
                 f"s.batch_id AS batch_id, s.incomplete AS incomplete, s.icb_id AS icb_id "
@@ -106,9 +108,9 @@ class MeasureSql:
             f"denominator, value, batch_id, percentile_england, percentile_icb) "
             f"SELECT v.measure_id, v.practice_id, %s, v.numerator, v.denominator, v.value, "
             f"v.batch_id, "
-            f"CASE WHEN {england} THEN PERCENT_RANK() OVER (PARTITION BY v.measure_id, "
+            f"CASE WHEN {england} THEN PERCENT_RANK() OVER (PARTITION BY v.measure_no, "
             f"{england} ORDER BY v.value) * 100 END, "
-            f"CASE WHEN {icb} THEN PERCENT_RANK() OVER (PARTITION BY v.measure_id, v.icb_id, "
+            f"CASE WHEN {icb} THEN PERCENT_RANK() OVER (PARTITION BY v.measure_no, v.icb_id, "
             f"v.value IS NOT NULL ORDER BY v.value) * 100 END "
             f"FROM ({' UNION ALL '.join(selects)}) v",
             [month, *params],
