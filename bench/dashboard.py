@@ -10,10 +10,10 @@ file under var/bench/; it migrates it and drops it at the end unless --keep-db.
 1. The national register (regions, ICBs, places, PCNs, practices, as core.demo.gpad_national
    invents them for bench/gpad_ingest.py) is loaded through the real GPAD Mapping.csv
    importer, with a list size for every practice.
-2. Every practice gets every GPAD measure for every month (27 by default), generated
-   directly rather than through the GPAD importer (bench/gpad_ingest.py times that), then
-   rolled up to PCNs, places, ICBs, regions and England by the real roll-up SQL, with the
-   change on last year, as a recompute leaves them.
+2. Every practice gets figures for every GPAD measure for every month (27 by default),
+   generated directly rather than through the GPAD importer (bench/gpad_ingest.py times
+   that); the recompute's own SQL turns them into practice values and rolls them up to
+   PCNs, places, ICBs, regions and England, with their context, as a recompute leaves them.
 3. A board member of the largest ICB signs in, and the dashboard is requested through
    Django's test client (the whole request: middleware, reads, SPC, charts, template) again
    and again; the same for one of its PCNs and one of its practices.
@@ -128,63 +128,40 @@ def _profile(rng: random.Random) -> dict[str, float]:
     }
 
 
-VALUE_COLUMNS = "measure_id, org_id, period, numerator, denominator, value, batch_id"
-
-
-def _practice_month(rng, org_id, month, list_size, profile, batch_id) -> tuple[list, int]:
-    """One practice's values for the month, as rows for MeasureValue's table."""
+def _practice_figures(rng, list_size, profile) -> dict[str, tuple[int, int | None]]:
+    """One practice's month: each measure's (numerator, denominator)."""
     appointments = max(50, round(list_size * rng.gauss(0.40, 0.04)))
-    rows = [
-        ("appointments_total", org_id, month, appointments, None, float(appointments), batch_id),
-        ("appointments_per_1000_patients", org_id, month, appointments, list_size,
-         appointments * 1000 / list_size, batch_id),
-    ]  # fmt: skip
+    figures: dict[str, tuple[int, int | None]] = {"appointments_total": (appointments, None)}
     for code, share in profile.items():
         numerator = max(0, min(appointments, round(appointments * rng.gauss(share, 1.5) / 100)))
-        value = numerator * 100 / appointments
-        rows.append((code, org_id, month, numerator, appointments, value, batch_id))
-    return rows, appointments
-
-
-def _values_insert(rows: list[tuple]) -> None:
-    """Plain INSERTs: the ORM's bulk_create spends longer building objects than writing."""
-    from django.db import connection
-
-    from metrics.models import MeasureValue
-
-    table = connection.ops.quote_name(MeasureValue._meta.db_table)
-    sql = f"INSERT INTO {table} ({VALUE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        figures[code] = (numerator, appointments)
+    return figures
 
 
 def _month_load(month, practices, sizes, profiles, rng, sql) -> int:
     from django.db import connection
 
-    from metrics.calendar import working_days
-    from metrics.measures.context import year_changes_update
+    from metrics.measures.context import Comparisons
     from metrics.measures.rollups import rollup_members_rebuild
-    from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch
+    from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch, MeasureValue
 
     batch = ImportBatch.objects.create(
         source="gpad", file_name=f"Practice_Level_Crosstab_{month:%b_%y}.zip",
         status=BatchStatus.SUCCEEDED,
     )  # fmt: skip
-    values, recorded = [], []
+    figures, recorded = {}, []
     for code, pk in practices.items():
-        rows, appointments = _practice_month(rng, pk, month, sizes[code], profiles[pk], batch.pk)
-        values += rows
+        figures[pk] = _practice_figures(rng, sizes[code], profiles[pk])
+        appointments = figures[pk]["appointments_total"][0]
         recorded.append(
             GpadPracticeMonth(practice_id=pk, month=month, appointments=appointments, batch=batch)
         )
     GpadPracticeMonth.objects.bulk_create(recorded, batch_size=2000)
-    _values_insert(values)
     rollup_members_rebuild(month=month)
     with connection.cursor() as cursor:
-        sql.rollup_values(cursor, month)
-        sql.per_working_day(cursor, month, working_days(month))
-    year_changes_update(month=month)
-    return len(values)
+        sql.given_sums_create(cursor, figures)
+        sql.month_values(cursor, month, Comparisons.for_month(month), given=True)
+    return MeasureValue.objects.filter(period=month, org__kind="practice").count()
 
 
 def measures_load(sizes: dict[str, int], months: list[dt.date]) -> None:

@@ -7,7 +7,12 @@ For each month being recomputed:
    inserted with its percentile ranks in England and in its ICB;
 3. every other level: sums of practice numerators and denominators over its members
    (a ratio of sums, never an average of practice percentages);
-4. context: per working day, change on last year and on the baseline, and national deciles.
+4. context: per working day and the changes on last year and on the default baseline are
+   found as each value is inserted; then the national deciles, and the changes on a
+   baseline an ICB chose.
+
+Months are recomputed oldest first, and with each month the month a year later, whose
+change on last year it gives.
 """
 
 from __future__ import annotations
@@ -16,12 +21,8 @@ import datetime as dt
 
 from django.db import connection, transaction
 
-from metrics.calendar import add_months, working_days
-from metrics.measures.context import (
-    baseline_changes_update,
-    deciles_record,
-    year_changes_update,
-)
+from metrics.calendar import add_months
+from metrics.measures.context import Comparisons, baseline_changes_update, deciles_record
 from metrics.measures.rollups import rollup_members_rebuild
 from metrics.measures.sql import MeasureSql
 from metrics.models import GpadPracticeMonth, MeasureDecile, MeasureValue
@@ -29,7 +30,8 @@ from metrics.sources.base import Recompute
 
 
 def gpad_months() -> list[dt.date]:
-    return sorted(set(GpadPracticeMonth.objects.values_list("month", flat=True).distinct()))
+    months = GpadPracticeMonth.objects.order_by("month").values_list("month", flat=True)
+    return list(months.distinct())
 
 
 def months_for(recompute: Recompute) -> list[dt.date]:
@@ -63,12 +65,9 @@ def _month_recompute(sql: MeasureSql, month: dt.date) -> None:
     MeasureDecile.objects.filter(period=month).delete()
     rollup_members_rebuild(month=month)
     with connection.cursor() as cursor:
-        sql.practice_values(cursor, month)
+        sql.month_values(cursor, month, Comparisons.for_month(month))
         if first_time:
             _statistics_refresh(cursor)
-        sql.rollup_values(cursor, month)
-        sql.per_working_day(cursor, month, working_days(month))
-    year_changes_update(month=month)
     deciles_record(month=month)
 
 

@@ -1,15 +1,17 @@
 """The context beside each value: change on last year and on the baseline month, and
-national deciles. (Percentile ranks are given as practice values are inserted: sql.py.)"""
+national deciles. (Percentile ranks, appointments per working day and the changes on last
+year and on the default baseline are given as values are inserted: sql.py.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
-from metrics.calendar import add_months
+from metrics.calendar import add_months, working_days
 from metrics.models import (
     BaselineSetting,
     GpadPracticeMonth,
@@ -43,9 +45,22 @@ def _change_sql(column: str, org_filter: str = "") -> str:
     )
 
 
-def year_changes_update(*, month: dt.date) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_change_sql("change_year"), [add_months(month, -12), month])
+@dataclass(frozen=True)
+class Comparisons:
+    """What a month's values are set beside as they are inserted."""
+
+    year_ago: dt.date
+    baseline: dt.date | None  # None: the month is its own default baseline (set afterwards)
+    working_days: int | None
+
+    @classmethod
+    def for_month(cls, month: dt.date) -> Comparisons:
+        baseline = default_baseline(month)
+        return cls(
+            year_ago=add_months(month, -12),
+            baseline=None if baseline == month else baseline,
+            working_days=working_days(month),
+        )
 
 
 def default_baseline(month: dt.date) -> dt.date:
@@ -54,14 +69,19 @@ def default_baseline(month: dt.date) -> dt.date:
 
 
 def baseline_changes_update(*, months: list[dt.date]) -> None:
-    """Change against the baseline: the same month of 2019 unless an ICB chose a month,
-    in which case everything in that ICB is compared with its chosen month."""
+    """Change against the baseline after a recompute of ``months``: the same month of 2019
+    unless an ICB chose a month, in which case everything in that ICB is compared with its
+    chosen month. The recompute gave each value its change on the default baseline as it
+    was inserted; that is set again here only for every month when a month recomputed is
+    some value's baseline (a month of 2019, or a month an ICB chose)."""
     chosen = list(BaselineSetting.objects.exclude(month=None).select_related("icb"))
-    if _touches_a_baseline(months, chosen):
+    every_month = _touches_a_baseline(months, chosen)
+    if every_month:
         months = sorted(set(MeasureValue.objects.values_list("period", flat=True).distinct()))
     with connection.cursor() as cursor:
         for month in months:
-            cursor.execute(_change_sql("change_baseline"), [default_baseline(month), month])
+            if every_month:
+                cursor.execute(_change_sql("change_baseline"), [default_baseline(month), month])
             for setting in chosen:
                 _icb_baseline(cursor, setting, month)
 

@@ -130,8 +130,12 @@ class GpadPracticeMonth(models.Model):
     """What a month's GPAD said about a practice: the PCN and sub-ICB it reported, and
     which batch and file its rows came from."""
 
+    # Found through the (practice, month) unique index, so no index of its own.
     practice = models.ForeignKey(
-        "practices.Organisation", on_delete=models.CASCADE, related_name="gpad_months"
+        "practices.Organisation",
+        on_delete=models.CASCADE,
+        related_name="gpad_months",
+        db_index=False,
     )
     month = models.DateField()
     pcn_code = models.CharField(max_length=12, blank=True)

@@ -115,13 +115,15 @@ class MeasureDecile(models.Model):
 
 class RollupMember(models.Model):
     """Practice P counts towards organisation O in month M: the memberships in force on
-    the first of the month, worked out once per month for every roll-up."""
+    the first of the month, worked out once per month for every roll-up.
+
+    Derived data, like ``MeasureValue``: rebuilt a month at a time by one INSERT ... SELECT
+    from the memberships and the month's practices, so its references are not database
+    constraints and it keeps only the indexes its readers use (all by month)."""
 
     month = models.DateField()
-    org = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, related_name="+")
-    practice = models.ForeignKey(
-        "practices.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
+    org = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, **DERIVED)
+    practice = models.ForeignKey("practices.Organisation", on_delete=models.CASCADE, **DERIVED)
 
     class Meta:
         constraints = [

@@ -1,4 +1,4 @@
-"""Measure values for the test organisation tree, rolled up by the real roll-up code.
+"""Measure values for the test organisation tree, made by the recompute's own SQL from figures.
 
 Every QSL practice has 1,000 appointments a month (100 at L85006, too few to count in
 England's figures) and the same key measure values, wobbling by a point month to month, except:
@@ -13,10 +13,11 @@ import datetime as dt
 from django.db import connection
 
 from metrics.calendar import add_months
-from metrics.measures.context import year_changes_update
+from metrics.measures.context import Comparisons
 from metrics.measures.rollups import england, rollup_members_rebuild
 from metrics.measures.sql import MeasureSql
-from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch, MeasureValue
+from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch
+from practices.models import ListSize
 from tests.factories import list_size
 
 FIRST = dt.date(2024, 9, 1)
@@ -41,55 +42,47 @@ def _numerator(code: str, practice: str, index: int, appointments: int) -> int:
     return round(appointments * share / 100)
 
 
-def _practice_values(practice, index: int, month: dt.date, batch, patients: int) -> list:
+def _practice_figures(practice, index: int) -> dict[str, tuple[int, int]]:
+    """Each measure's (numerator, denominator) for the practice in the month."""
     appointments = 100 if practice.code == "L85006" else 1000
-    rows = [
-        MeasureValue(
-            measure_id=code,
-            org=practice,
-            period=month,
-            batch=batch,
-            denominator=appointments,
-            numerator=(n := _numerator(code, practice.code, index, appointments)),
-            value=n * 100 / appointments,
-        )  # fmt: skip
+    figures = {
+        code: (_numerator(code, practice.code, index, appointments), appointments)
         for code in SHARES
-    ]
-    rows.append(
-        MeasureValue(
-            measure_id="appointments_per_1000_patients",
-            org=practice,
-            period=month,
-            batch=batch,
-            numerator=appointments,
-            denominator=patients,
-            value=appointments * 1000 / patients,
-        )  # fmt: skip
-    )
-    return rows
+    }
+    figures["appointments_total"] = (appointments, None)
+    return figures
 
 
 def measure_months_load(tree, months: list[dt.date] = MONTHS) -> ImportBatch:
-    """Practice values for every month, then roll-ups as the measure recompute makes them."""
+    """Each month's figures for every practice, then practice values and roll-ups as the
+    measure recompute makes them from appointments."""
     england()
     batch = ImportBatch.objects.create(
         source="gpad", file_name="Practice_Level_Crosstab_Oct_25.zip", status=BatchStatus.SUCCEEDED
     )
     practices = list(tree.practices.values())
+    # Each practice keeps its latest list size throughout, so its appointments per 1,000
+    # patients hold steady too.
+    sizes = ListSize.objects.filter(practice__in=practices).order_by("practice", "month")
+    latest = {size.practice_id: size for size in sizes}
+    sizes.delete()
     for practice in practices:
-        list_size(practice, dt.date(2024, 1, 1), 6000, 5000)
+        size = latest.get(practice.pk)
+        patients = size.all_patients if size else 6000
+        list_size(practice, dt.date(2024, 1, 1), patients, size.patients_13_plus if size else 5000)
     sql = MeasureSql.build()
     for index, month in enumerate(months):
-        values = []
+        figures = {}
         for practice in practices:
-            appointments = 100 if practice.code == "L85006" else 1000
+            figures[practice.pk] = _practice_figures(practice, index)
             GpadPracticeMonth.objects.create(
-                practice=practice, month=month, appointments=appointments, batch=batch
+                practice=practice,
+                month=month,
+                appointments=figures[practice.pk]["appointments_total"][0],
+                batch=batch,
             )
-            values += _practice_values(practice, index, month, batch, 6000)
-        MeasureValue.objects.bulk_create(values)
         rollup_members_rebuild(month=month)
         with connection.cursor() as cursor:
-            sql.rollup_values(cursor, month)
-        year_changes_update(month=month)
+            sql.given_sums_create(cursor, figures)
+            sql.month_values(cursor, month, Comparisons.for_month(month), given=True)
     return batch
