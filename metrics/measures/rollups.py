@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Case, F, OuterRef, Subquery, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThan
 
 from metrics.models import GpadPracticeMonth, RollupMember
 from practices.models import ListSize, Membership, Organisation, OrgKind, Relation
@@ -52,14 +53,11 @@ def _completeness_record(month: dt.date) -> None:
         .order_by("-month")
         .values("all_patients")[:1]
     )
-    rows = GpadPracticeMonth.objects.filter(month=month)
-    rows.update(patients=Subquery(latest))
-    rows.update(
-        incomplete=Case(
-            When(patients__isnull=True, then=True),
-            When(patients__gt=F("appointments") * 12, then=True),
-            default=False,
-        )
+    a_year = F("appointments") * 12
+    # One UPDATE: no list size counts as too many patients for the appointments.
+    GpadPracticeMonth.objects.filter(month=month).update(
+        patients=Subquery(latest),
+        incomplete=GreaterThan(Coalesce(Subquery(latest), a_year + 1), a_year),
     )
 
 

@@ -151,9 +151,7 @@ class GpadLoad:
             return Written(rows=0)
         replaced = months_replace(tally=self.tally, batch_id=self.context.batch_id)
         self.parsed.notes.extend(practice_months_record(tally=self.tally, context=self.context))
-        reported_memberships_rebuild(
-            practice_ids={p for p, _ in self.tally.totals}, context=self.context
-        )
+        reported_memberships_rebuild(context=self.context)
         self.progress(90)
         self._describe(replaced)
         return Written(created=self.tally.rows, rows=self.tally.rows)
