@@ -86,9 +86,11 @@ UNCHECKED = {
 class AppointmentCount(models.Model):
     """One crosstab row: appointments of one kind at one practice in one month.
 
-    Its key is its month and where it came from, the file and the row of that file; it is
-    the table's only index. Deliberately no unique constraint on the grain: the table is
-    bulk-loaded with COPY, and a month is replaced whole per practice (docs/decisions/0013).
+    Its key is its month and where it came from, the file and the row of that file. On
+    PostgreSQL the loader keeps that key and the table's only index is a block range
+    (BRIN) index on the month (migration 0011). Deliberately no unique constraint on the
+    grain: the table is bulk-loaded with COPY, and a month is replaced whole per practice
+    (docs/decisions/0013).
     For the same reason there is no surrogate id (numbering a million rows one at a time
     cost a sixth of the load) and no index by practice (what is asked of a practice's month
     is in ``GpadPracticeMonth``), and its references are not database constraints: a
@@ -99,6 +101,7 @@ class AppointmentCount(models.Model):
     """
 
     # Month first: the recompute reads a month, and a load appends to the end of the key.
+    # That the month is a 1st is checked once per practice and month, by GpadPracticeMonth.
     pk = models.CompositePrimaryKey("month", "source_file_id", "source_row")
     # 8-byte columns first, then 4-byte ones: no padding between them in each stored row.
     practice = models.ForeignKey("practices.Organisation", **UNCHECKED)
@@ -112,11 +115,6 @@ class AppointmentCount(models.Model):
     month = models.DateField()
     count = models.PositiveIntegerField()
     source_row = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(month__day=1), name="appointment_month_is_first"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.practice_id} {self.month:%b %Y}: {self.count}"
