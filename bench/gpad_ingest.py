@@ -270,6 +270,7 @@ LOAD_STEPS = (
     ("    write rows (FactsWriter.write: COPY / INSERT)", "facts", "write"),
     ("    wait for the COPY to finish (FactsWriter exit)", "facts", "__exit__"),
     ("    tally per practice-month", "tally", "add"),
+    ("    summarise the appended pages (BRIN)", "gpad", "appended_pages_summarise"),
     ("    months_replace (delete older rows)", "gpad", "months_replace"),
     ("    practice_months_record", "gpad", "practice_months_record"),
     ("    reported_memberships_rebuild", "gpad", "reported_memberships_rebuild"),

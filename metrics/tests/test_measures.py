@@ -501,3 +501,26 @@ def test_postgresql_samples_the_measure_values_of_a_new_month_as_it_loads(tree, 
     # sampled once the month's values are in, practices and every other level (ANALYZE
     # in the load's transaction counts its own rows, which autovacuum cannot yet see)
     assert 0 < practice_values < sampled_rows() == MeasureValue.objects.count()
+
+
+def test_postgresql_finds_a_loaded_month_through_summarised_page_ranges(tree, tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("BRIN indexes are PostgreSQL's")
+    # 20,000 rows, some 200 pages: past the first range of 128 pages, which was summarised
+    # when the index was made on the empty table and is widened by every insert since.
+    practices = ["L85001", "L85002", "L85003", "L85005"]
+    cells = [Cell(practice, 1 + n % 7) for n in range(5_000) for practice in practices]
+    members = {csv_name(MARCH): crosstab_bytes(cells)}
+    path = zip_of(tmp_path, "Practice_Level_Crosstab_Mar_25.zip", members)
+
+    batch = load(path)
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size('metrics_appointmentcount') / 8192")
+        assert cursor.fetchone()[0] > 128
+        # the load summarised every page range it appended: none is left to summarise
+        cursor.execute("SELECT brin_summarize_new_values('appointment_month_brin'::regclass)")
+        assert cursor.fetchone()[0] == 0

@@ -35,6 +35,7 @@ from metrics.sources.gpad.files import Delivery, Member, delivery
 from metrics.sources.gpad.lookups import Categories, Practices
 from metrics.sources.gpad.store import (
     FactsWriter,
+    appended_pages_summarise,
     months_replace,
     practice_months_record,
     reported_memberships_rebuild,
@@ -149,6 +150,7 @@ class GpadLoad:
         if not self.tally.rows:
             self.parsed.notes.append("Every month in this file was already loaded from it.")
             return Written(rows=0)
+        appended_pages_summarise()
         replaced = months_replace(tally=self.tally, batch_id=self.context.batch_id)
         self.parsed.notes.extend(practice_months_record(tally=self.tally, context=self.context))
         reported_memberships_rebuild(context=self.context)

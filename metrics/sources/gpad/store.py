@@ -153,6 +153,21 @@ def _table() -> str:
     return connection.ops.quote_name(AppointmentCount._meta.db_table)
 
 
+MONTH_BRIN = "appointment_month_brin"  # migration 0011
+
+
+def appended_pages_summarise() -> None:
+    """PostgreSQL: record the months of the pages this load appended in the appointments'
+    BRIN index, so that finding a month (to replace it, or for the recompute's GROUP BY)
+    passes over them. Pages not yet summarised are read by every search, and autovacuum,
+    which would summarise them, may be slow to come or switched off: left to it, each load
+    made the next month's GROUP BY read every month loaded since it last ran."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [MONTH_BRIN])
+
+
 def months_replace(*, tally: Tally, batch_id: int) -> int:
     """Remove what earlier batches loaded for the practices and months this one brings.
 
@@ -231,7 +246,7 @@ REPORTED_RELATIONS = ((Relation.PRACTICE_PCN, OrgKind.PCN, "pcn_code"),
 
 
 @dataclass(frozen=True)
-class Practices:
+class LoadPractices:
     """The practices whose reported links are worked out again: those this batch wrote
     months for, named by a subquery (a national month's 6,300 ids as parameters took
     longer to send than the queries took to run), and any others listed."""
@@ -258,8 +273,8 @@ def reported_memberships_rebuild(*, context: WriteContext) -> None:
     same PCN (and place). These count only where no published link covers the month.
     Worked out again for the practices this batch brought months for."""
     latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
-    practices = Practices(context.batch_id)
-    practices = Practices(context.batch_id, frozenset(_left_open(practices, latest)))
+    practices = LoadPractices(context.batch_id)
+    practices = LoadPractices(context.batch_id, frozenset(_left_open(practices, latest)))
     for relation, kind, field in REPORTED_RELATIONS:
         runs = _runs(practices, field)
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
@@ -267,7 +282,7 @@ def reported_memberships_rebuild(*, context: WriteContext) -> None:
         _reported_links_sync(relation, practices, wanted, context)
 
 
-def _left_open(practices: Practices, latest: dt.date | None) -> set[int]:
+def _left_open(practices: LoadPractices, latest: dt.date | None) -> set[int]:
     """Practices outside this load whose reported link is still open although they are not
     in the latest month loaded: a practice that stopped appearing (closed, merged) belongs
     to its PCN only up to its last reported month, so its links are worked out again."""
@@ -281,7 +296,7 @@ def _left_open(practices: Practices, latest: dt.date | None) -> set[int]:
 
 
 def _reported_links_sync(
-    relation: str, practices: Practices, wanted: list[Link], context: WriteContext
+    relation: str, practices: LoadPractices, wanted: list[Link], context: WriteContext
 ) -> None:
     """Make the practices' reported links of one relation exactly ``wanted``, touching only
     what differs: a link still wanted keeps its row, and only a changed end date is written
@@ -321,7 +336,7 @@ def _reported_links_sync(
     Membership.objects.bulk_create(new, batch_size=2000)
 
 
-def _runs(practices: Practices, field: str) -> list[tuple[int, str, dt.date, dt.date]]:
+def _runs(practices: LoadPractices, field: str) -> list[tuple[int, str, dt.date, dt.date]]:
     """(practice, code, first month, last month) for each run of consecutive months in
     which a practice reported the same code (blank codes left out).
 
