@@ -21,6 +21,7 @@ from metrics.models import (
     MeasureValue,
     RollupMember,
 )
+from metrics.planner import HASHED, IN_PARALLEL, MONTH_BY_INDEX, planned_with
 from practices.models import Organisation, OrgKind
 
 DIMENSION_FIELDS = {
@@ -77,14 +78,11 @@ class MeasureSql:
         with a column per distinct numerator or denominator, and the practice's patients,
         batch, completeness and ICB."""
         cursor.execute("DROP TABLE IF EXISTS measure_sums")
-        postgresql = connection.vendor == "postgresql"
-        if postgresql:
+        if connection.vendor == "postgresql":
             # Room to rank a national month's 80,000 values in memory: with the default
             # 4 MB each ranking sorted on disk.
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            _parallel(cursor, on=True)
         columns = ", ".join(f"{expr} AS {name}" for expr, name in self.sums.items())
-        names = ", ".join(f"a.{name}" for name in self.sums.values())
         if given:
             counted, params = GIVEN_SUMS, []
         else:
@@ -93,6 +91,11 @@ class MeasureSql:
                 f"WHERE month = %s GROUP BY practice_id)"
             )
             params = [month]
+        with planned_with(MONTH_BY_INDEX | HASHED | IN_PARALLEL):
+            self._sums_create(cursor, month, counted, params)
+
+    def _sums_create(self, cursor, month: dt.date, counted: str, params: list) -> None:
+        names = ", ".join(f"a.{name}" for name in self.sums.values())
         cursor.execute(
             f"CREATE TEMPORARY TABLE measure_sums AS SELECT a.practice_id AS practice_id, "  # noqa: S608
             f"{names}, g.patients AS patients, g.batch_id AS batch_id, "
@@ -103,8 +106,6 @@ class MeasureSql:
             f"WHERE o.kind = %s)",
             [*params, month, month, OrgKind.ICB],
         )
-        if postgresql:
-            _parallel(cursor, on=False)
 
     def given_sums_create(self, cursor, practices: dict[int, dict[str, tuple]]) -> None:
         """Practices' sums given as each measure's (numerator, denominator) rather than
@@ -255,16 +256,6 @@ class MeasureSql:
             + "ORDER BY v.measure_id, v.org_id",
             [month, *self._codes, comparisons.year_ago, comparisons.baseline],
         )
-
-
-def _parallel(cursor, *, on: bool) -> None:
-    """Let PostgreSQL share the month's GROUP BY between worker processes (about 0.65 s
-    to 0.4 s for a national month on two cores). The month's appointments were copied in
-    by this transaction and have no statistics yet, so the planner takes them for a few
-    thousand rows, too few to be worth starting workers for, unless told they cost
-    nothing to start. Only for this statement: ``on=False`` puts the defaults back."""
-    for setting in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size"):
-        cursor.execute(f"SET LOCAL {setting} = {'0' if on else 'DEFAULT'}")
 
 
 def _category_ids() -> dict[str, dict[str, int]]:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from psycopg.copy import QueuedLibpqWriter
 
 from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth
+from metrics.planner import MONTH_BY_INDEX, planned_with
 from metrics.sources.base import WriteContext
 from metrics.sources.gpad.chunks import Chunk, Tally
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
@@ -185,7 +186,8 @@ def months_replace(*, tally: Tally, batch_id: int) -> int:
         if not earlier:
             continue
         old = AppointmentCount.objects.filter(month=month, practice_id__in=earlier)
-        removed += old.exclude(batch_id=batch_id).delete()[0]
+        with planned_with(MONTH_BY_INDEX):
+            removed += old.exclude(batch_id=batch_id).delete()[0]
     return removed
 
 
