@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,8 +43,10 @@ def label_key(value: str | None) -> str:
     return clean_text(value).casefold()
 
 
+@functools.lru_cache(maxsize=65_536)
 def display_name(name: str) -> str:
-    """Published names are upper case; keep "NHS", "ICB", "CCG", "PCN" and codes as they are."""
+    """Published names are upper case; keep "NHS", "ICB", "CCG", "PCN" and codes as they are.
+    Remembered: a national Mapping.csv names each ICB and region thousands of times."""
     words = clean_text(name).split(" ")
     shown = [w if _keep_case(w) else _title(w) for w in words]
     return " ".join(

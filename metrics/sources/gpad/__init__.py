@@ -33,12 +33,12 @@ from metrics.sources.gpad.chunks import Tally
 from metrics.sources.gpad.fast import ReadCarefully, fast_chunks
 from metrics.sources.gpad.files import Delivery, Member, delivery
 from metrics.sources.gpad.lookups import Categories, Practices
+from metrics.sources.gpad.reported import reported_memberships_rebuild
 from metrics.sources.gpad.store import (
     FactsWriter,
     appended_pages_summarise,
     months_replace,
     practice_months_record,
-    reported_memberships_rebuild,
 )
 from metrics.sources.readers import Header
 
