@@ -1,6 +1,7 @@
 """Benchmark: loading a national-size GPAD month, as the upload page and the worker load it.
 
-    .venv/bin/python bench/gpad_ingest.py [--practices N] [--routine N] [--keep-db] [--profile]
+    .venv/bin/python bench/gpad_ingest.py [--practices N] [--routine N] [--history N]
+                                          [--keep-db] [--profile]
 
 Works on whatever DATABASE_URL names (SQLite when unset), but never on that database itself:
 on PostgreSQL it creates ``access_portal_bench`` on the same server, on SQLite a file under
@@ -15,7 +16,8 @@ var/bench/, migrates it, and drops it at the end unless --keep-db.
 3. Loads the same zip again in a fresh process: it should be skipped as unchanged.
 4. Loads the next months the same way (three unless --routine says otherwise), now that the
    register exists and every practice has a list size: routine monthly loads, with
-   England's roll-up and ranks computed.
+   England's roll-up and ranks computed. With --history N, N months are loaded first and
+   not timed, so the routine months meet that much history (--history 22: 27 months).
 5. On PostgreSQL, times a plain COPY of each raw CSV into an unindexed table of 14 text
    columns, the floor any loader has to beat, just before its load (so both meet the
    machine in the same state), and compares. It also reports the write-ahead log each
@@ -604,9 +606,11 @@ def _benchmark(arguments: argparse.Namespace, database: BenchDatabase) -> None:
     print(f"  migrated in {time.perf_counter() - started:.0f} s")
     print(f"National months: {arguments.practices:,} practices, seed {arguments.seed}")
     months = [arguments.month]
-    for _ in range(arguments.routine):
+    for _ in range(arguments.history + arguments.routine):
         months.append(_month_after(months[-1]))
     nationals = [_national(arguments, month) for month in months]
+    history = nationals[1 : 1 + arguments.history]
+    nationals = [nationals[0], *nationals[1 + arguments.history :]]
     profile = BENCH_DIR / "profile-first-load.txt" if arguments.profile else None
 
     first = _timed_load(database, nationals[0], "first", profile)
@@ -617,6 +621,7 @@ def _benchmark(arguments: argparse.Namespace, database: BenchDatabase) -> None:
     again = child_run(nationals[0], "again", None)
     report_run("2. The same zip again (should be skipped as unchanged)", again, nationals[0])
     seeded = list_sizes_seed(practices=arguments.practices, seed=arguments.seed, month=months[1])
+    _history_load(history)
     routine = []
     for number, national in enumerate(nationals[1:], start=3):
         run = _timed_load(database, national, f"routine-{number}", None)
@@ -628,6 +633,22 @@ def _benchmark(arguments: argparse.Namespace, database: BenchDatabase) -> None:
         )
         routine.append((number, run))
     _summary(database, first, routine, again)
+
+
+def _history_load(history: list[NationalZip]) -> None:
+    """Months loaded before the routine ones and not timed, so that those are timed with
+    that much history in the database."""
+    if not history:
+        return
+    started = time.perf_counter()
+    for national in history:
+        run = child_run(national, f"history-{national.month:%Y-%m}", None)
+        if run.result["status"] != "succeeded":
+            sys.exit(f"{national.month:%b %Y} did not load: {run.result['status']}")
+    print(
+        f"\nHistory: {history[0].month:%b %Y} to {history[-1].month:%b %Y} loaded, untimed, "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
 
 
 def _timed_load(
@@ -771,6 +792,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--keep-db", action="store_true", help="keep the benchmark database")
     parser.add_argument(
         "--routine", type=int, default=3, help="routine months loaded after the first (>= 1)"
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="months loaded untimed before the routine ones (22 makes 27 months in all)",
     )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the first load (slower) to var/bench/"

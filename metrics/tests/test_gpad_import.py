@@ -694,6 +694,37 @@ def test_reported_links_follow_runs_of_months_broken_by_a_move_or_a_gap(tree, tm
     assert pcns_of("L85007", may) == {"U00001"}
 
 
+def test_a_revised_earlier_month_moves_a_practice_inside_its_run_or_leaves_it(tree, tmp_path):
+    """The published zips overlap: a revised February that reports another PCN splits the
+    run around it; one that reports the same PCN changes no link."""
+    for month in (JAN, FEB, MARCH):
+        cells = [Cell("L85007", 20, month=month, pcn="U00001")]
+        assert load(write(tmp_path, csv_name(month), month_csv(cells))).status == "succeeded"
+    assert reported_links("L85007") == {("U00001", JAN, None)}
+
+    moved = [Cell("L85007", 25, month=FEB, pcn="U00002")]
+    batch = load(write(tmp_path, csv_name(FEB), month_csv(moved)))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert reported_links("L85007") == {
+        ("U00001", JAN, dt.date(2025, 1, 31)),
+        ("U00002", FEB, dt.date(2025, 2, 28)),
+        ("U00001", MARCH, None),
+    }
+    assert pcns_of("L85007", FEB) == {"U00002"}
+
+    back = [Cell("L85007", 30, month=FEB, pcn="U00001")]
+    assert load(write(tmp_path, csv_name(FEB), month_csv(back))).status == "succeeded"
+    assert reported_links("L85007") == {("U00001", JAN, None)}
+    link = {"child__code": "L85007", "basis": MembershipBasis.REPORTED}
+    kept = Membership.objects.get(**link, relation=Relation.PRACTICE_PCN)
+
+    again = [Cell("L85007", 35, month=FEB, pcn="U00001")]
+    assert load(write(tmp_path, csv_name(FEB), month_csv(again))).status == "succeeded"
+    assert Membership.objects.get(**link, relation=Relation.PRACTICE_PCN) == kept
+    assert reported_links("L85007") == {("U00001", JAN, None)}
+
+
 def test_a_practice_reported_in_two_pcns_in_one_month_takes_the_first_and_says_so(tree, tmp_path):
     cells = [Cell("L85007", 20, pcn="U00002"), Cell("L85007", 5, mode="Telephone", pcn="U00001"),
              Cell("L85008", 10, pcn="U00001", place="12Y")]  # fmt: skip

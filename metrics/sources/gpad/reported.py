@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from metrics.models import GpadPracticeMonth
 from metrics.sources.base import WriteContext
@@ -25,33 +26,62 @@ REPORTED_RELATIONS = ((Relation.PRACTICE_PCN, OrgKind.PCN, "pcn_code"),
 class LoadPractices:
     """The practices whose reported links are worked out again: those this batch wrote
     months for, named by a subquery (a national month's 6,300 ids as parameters took
-    longer to send than the queries took to run), and any others listed."""
+    longer to send than the queries took to run), and any others listed.
+
+    With ``changed_in`` (a relation and the practice-month field that names its parent),
+    only those of the batch's practices that have a month the relation's open reported
+    link does not already cover, with the same parent from before that month: a routine
+    month leaves almost every practice where it was, and working out every practice's runs
+    over its whole history took 1.5 s a load once 27 months were loaded."""
 
     batch_id: int
     others: frozenset[int] = frozenset()
+    changed_in: tuple[str, str] | None = None
 
     def q(self, field: str) -> Q:
-        loaded = GpadPracticeMonth.objects.filter(batch_id=self.batch_id).values("practice_id")
-        found = Q(**{f"{field}__in": loaded})
+        sql, params = self._loaded()
+        found = Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 - values are params
         return found | Q(**{f"{field}__in": sorted(self.others)}) if self.others else found
 
     def sql(self, column: str) -> tuple[str, list]:
-        table = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
-        sql = f"{column} IN (SELECT practice_id FROM {table} WHERE batch_id = %s)"  # noqa: S608
+        loaded, params = self._loaded()
+        sql = f"{column} IN ({loaded})"
         if not self.others:
-            return sql, [self.batch_id]
+            return sql, params
         marks = ", ".join(["%s"] * len(self.others))
-        return f"({sql} OR {column} IN ({marks}))", [self.batch_id, *sorted(self.others)]
+        return f"({sql} OR {column} IN ({marks}))", [*params, *sorted(self.others)]
+
+    def _loaded(self) -> tuple[str, list]:
+        months = _table(GpadPracticeMonth)
+        if self.changed_in is None:
+            return f"SELECT practice_id FROM {months} WHERE batch_id = %s", [self.batch_id]  # noqa: S608
+        relation, field = self.changed_in
+        covered = (
+            f"SELECT 1 FROM {_table(Membership)} m JOIN {_table(Organisation)} p "  # noqa: S608
+            f"ON p.id = m.parent_id WHERE m.child_id = g.practice_id AND m.relation = %s "
+            f"AND m.basis = %s AND m.end_date IS NULL AND m.start_date <= g.month "
+            f"AND p.code = g.{field}"
+        )
+        return (
+            f"SELECT g.practice_id FROM {months} g WHERE g.batch_id = %s "  # noqa: S608
+            f"AND NOT EXISTS ({covered})",
+            [self.batch_id, relation, MembershipBasis.REPORTED],
+        )
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def reported_memberships_rebuild(*, context: WriteContext) -> None:
     """Turn each practice's months into links: one per run of consecutive months with the
     same PCN (and place). These count only where no published link covers the month.
-    Worked out again for the practices this batch brought months for."""
+    Worked out again for the practices whose months this batch changed, and for those
+    that stopped appearing."""
     latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
-    practices = LoadPractices(context.batch_id)
-    practices = LoadPractices(context.batch_id, frozenset(_left_open(practices, latest)))
+    others = frozenset(_left_open(LoadPractices(context.batch_id), latest))
     for relation, kind, field in REPORTED_RELATIONS:
+        practices = LoadPractices(context.batch_id, others, changed_in=(relation, field))
         runs = _runs(practices, field)
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
         wanted = [_reported_link(run, parents, latest) for run in runs]
