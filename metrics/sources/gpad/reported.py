@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from metrics.models import GpadPracticeMonth
 from metrics.sources.base import WriteContext
@@ -24,53 +23,30 @@ REPORTED_RELATIONS = ((Relation.PRACTICE_PCN, OrgKind.PCN, "pcn_code"),
 
 @dataclass(frozen=True)
 class LoadPractices:
-    """The practices whose reported links are worked out again: those this batch wrote
-    months for, named by a subquery (a national month's 6,300 ids as parameters took
-    longer to send than the queries took to run), and any others listed.
-
-    With ``changed_in`` (a relation and the practice-month field that names its parent),
-    only those of the batch's practices that have a month the relation's open reported
-    link does not already cover, with the same parent from before that month: a routine
-    month leaves almost every practice where it was, and working out every practice's runs
-    over its whole history took 1.5 s a load once 27 months were loaded."""
+    """The practices whose reported links are worked out again: ``chosen`` of those this
+    batch wrote months for (None: all of them, named by a subquery, since a national
+    month's 6,300 ids as parameters took longer to send than the queries took to run), and
+    any ``others``."""
 
     batch_id: int
+    chosen: frozenset[int] | None = None
     others: frozenset[int] = frozenset()
-    changed_in: tuple[str, str] | None = None
 
     def q(self, field: str) -> Q:
-        sql, params = self._loaded()
-        found = Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 - values are params
+        if self.chosen is not None:
+            return Q(**{f"{field}__in": sorted(self.chosen | self.others)})
+        loaded = GpadPracticeMonth.objects.filter(batch_id=self.batch_id).values("practice_id")
+        found = Q(**{f"{field}__in": loaded})
         return found | Q(**{f"{field}__in": sorted(self.others)}) if self.others else found
 
     def sql(self, column: str) -> tuple[str, list]:
-        loaded, params = self._loaded()
-        sql = f"{column} IN ({loaded})"
-        if not self.others:
-            return sql, params
-        marks = ", ".join(["%s"] * len(self.others))
-        return f"({sql} OR {column} IN ({marks}))", [*params, *sorted(self.others)]
-
-    def _loaded(self) -> tuple[str, list]:
-        months = _table(GpadPracticeMonth)
-        if self.changed_in is None:
-            return f"SELECT practice_id FROM {months} WHERE batch_id = %s", [self.batch_id]  # noqa: S608
-        relation, field = self.changed_in
-        covered = (
-            f"SELECT 1 FROM {_table(Membership)} m JOIN {_table(Organisation)} p "  # noqa: S608
-            f"ON p.id = m.parent_id WHERE m.child_id = g.practice_id AND m.relation = %s "
-            f"AND m.basis = %s AND m.end_date IS NULL AND m.start_date <= g.month "
-            f"AND p.code = g.{field}"
-        )
-        return (
-            f"SELECT g.practice_id FROM {months} g WHERE g.batch_id = %s "  # noqa: S608
-            f"AND NOT EXISTS ({covered})",
-            [self.batch_id, relation, MembershipBasis.REPORTED],
-        )
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+        listed = sorted(self.others if self.chosen is None else self.chosen | self.others)
+        marks = ", ".join(["%s"] * len(listed)) or "NULL"
+        if self.chosen is not None:
+            return f"{column} IN ({marks})", listed
+        table = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
+        loaded = f"{column} IN (SELECT practice_id FROM {table} WHERE batch_id = %s)"  # noqa: S608
+        return f"({loaded} OR {column} IN ({marks}))", [self.batch_id, *listed]
 
 
 def reported_memberships_rebuild(*, context: WriteContext) -> None:
@@ -81,11 +57,40 @@ def reported_memberships_rebuild(*, context: WriteContext) -> None:
     latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
     others = frozenset(_left_open(LoadPractices(context.batch_id), latest))
     for relation, kind, field in REPORTED_RELATIONS:
-        practices = LoadPractices(context.batch_id, others, changed_in=(relation, field))
+        chosen = _uncovered(context.batch_id, relation, field)
+        practices = LoadPractices(context.batch_id, chosen, others)
         runs = _runs(practices, field)
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
         wanted = [_reported_link(run, parents, latest) for run in runs]
         _reported_links_sync(relation, practices, wanted, context)
+
+
+def _uncovered(batch_id: int, relation: str, field: str) -> frozenset[int] | None:
+    """The batch's practices with a month that the relation's open reported link does not
+    already cover with the same parent (None: every one of them). A routine month leaves
+    almost every practice where it was, and working out every practice's runs over its
+    whole history took 1.5 s a load once 27 months were loaded. Compared here rather than
+    in SQL: without statistics for the new rows PostgreSQL nested the comparison."""
+    open_links = (
+        Membership.objects.filter(
+            relation=relation, basis=MembershipBasis.REPORTED, end_date__isnull=True
+        )
+        .order_by()
+        .values_list("child_id", "parent__code", "start_date")
+    )
+    covered = {child: (code, start) for child, code, start in open_links}
+    months = (
+        GpadPracticeMonth.objects.filter(batch_id=batch_id)
+        .order_by()
+        .values_list("practice_id", "month", field)
+    )
+    loaded, uncovered = set(), set()
+    for practice_id, month, code in months:
+        loaded.add(practice_id)
+        link = covered.get(practice_id)
+        if link is None or link[0] != code or link[1] > month:
+            uncovered.add(practice_id)
+    return None if uncovered == loaded else frozenset(uncovered)
 
 
 def _left_open(practices: LoadPractices, latest: dt.date | None) -> set[int]:
