@@ -14,7 +14,6 @@ from django.db import connection
 from metrics.calendar import add_months, working_days
 from metrics.models import (
     BaselineSetting,
-    GpadPracticeMonth,
     MeasureDecile,
     MeasureValue,
 )
@@ -102,13 +101,13 @@ def _icb_baseline(cursor, setting: BaselineSetting, month: dt.date) -> None:
 def deciles_record(*, month: dt.date) -> None:
     """The 10th to 90th percentiles of practice values across England, per measure, by
     linear interpolation between the nearest values (PostgreSQL's ``percentile_cont``,
-    numpy's default elsewhere: the same figures)."""
+    numpy's default elsewhere: the same figures). The values are those ranked in England:
+    practices that recorded completely, with a value."""
     if connection.vendor == "postgresql":
         _deciles_in_postgresql(month)
         return
-    complete = GpadPracticeMonth.objects.filter(month=month, incomplete=False)
     values = MeasureValue.objects.filter(
-        period=month, org_id__in=complete.values("practice_id"), value__isnull=False
+        period=month, percentile_england__isnull=False
     ).values_list("measure_id", "value")
     by_measure: dict[str, list[float]] = defaultdict(list)
     for measure, value in values:
@@ -121,16 +120,14 @@ def deciles_record(*, month: dt.date) -> None:
 
 
 def _deciles_in_postgresql(month: dt.date) -> None:
-    mv, months = _table(MeasureValue), _table(GpadPracticeMonth)
     cuts = ", ".join(f"{d / 10:.1f}" for d in range(1, 10))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_table(MeasureDecile)} (measure_id, period, decile, value) "  # noqa: S608
             f"SELECT q.measure_id, %s, c.decile, c.value FROM (SELECT mv.measure_id, "
             f"percentile_cont(ARRAY[{cuts}]) WITHIN GROUP (ORDER BY mv.value) AS cuts "
-            f"FROM {mv} mv JOIN {months} g ON g.practice_id = mv.org_id AND g.month = %s "
-            f"AND NOT g.incomplete WHERE mv.period = %s AND mv.value IS NOT NULL "
-            f"GROUP BY mv.measure_id) q "
+            f"FROM {_table(MeasureValue)} mv WHERE mv.period = %s "
+            f"AND mv.percentile_england IS NOT NULL GROUP BY mv.measure_id) q "
             f"CROSS JOIN LATERAL unnest(q.cuts) WITH ORDINALITY AS c(value, decile)",
-            [month, month, month],
+            [month, month],
         )
