@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 from django.http import HttpResponse
 from django.test import Client
+from pypdf import PdfReader
 
 from core.models import Role
 from tests.factories import UserFactory, user_with_role
@@ -23,6 +25,13 @@ def visible_text(response: HttpResponse) -> str:
     """The page's words without tags, scripts or runs of spaces, to match figures in rows."""
     body = re.sub(r"<(script|svg)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def pdf_text(path: str | Path) -> str:
+    """Every page's words from a PDF, runs of spaces made one (pypdf, so the tests need no
+    system PDF tools)."""
+    pages = PdfReader(path).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in pages))
 
 
 def no_role_user():

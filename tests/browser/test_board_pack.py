@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import threading
 
 import pytest
@@ -13,6 +12,7 @@ from core.boardpack import services
 from core.dashboard.tests.data import measure_months_load
 from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import sign_in
+from tests.pages import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,10 +99,7 @@ def test_a_board_member_reads_the_dashboard_drills_down_and_downloads_a_board_pa
     saved = tmp_path / "pack.pdf"
     download.value.save_as(saved)
 
-    text = subprocess.run(
-        ["/usr/bin/pdftotext", "-layout", str(saved), "-"], capture_output=True, check=True
-    ).stdout.decode()
-    words = re.sub(r"\s+", " ", text)
+    words = pdf_text(saved)
     assert "Chief Delivery Officer" in words and "Primary Care Commissioning Committee" in words
     assert "Summary for escalation" in words
     for code, figure in figures.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from core.boardpack.models import BoardPack, PackStatus
 from core.boardpack.services import board_pack_build
 from core.dashboard.tests.data import LAST, measure_months_load
 from tests import pages
-from tests.pages import page_as, visible_text
+from tests.pages import page_as, pdf_text, visible_text
 
 COVER = {
     "month": "2025-10",
@@ -42,13 +41,6 @@ def made(client, loaded, board_member, celery_eager, django_capture_on_commit_ca
         response = client.post("/board-packs/new/icb/QSL/", COVER)
     assert response.status_code == 302
     return BoardPack.objects.get()
-
-
-def _pdf_text(pack: BoardPack) -> str:
-    result = subprocess.run(
-        ["/usr/bin/pdftotext", "-layout", pack.pdf.path, "-"], capture_output=True, check=True
-    )
-    return result.stdout.decode()
 
 
 def test_the_form_offers_the_months_with_figures_and_a_cover_sheet_to_fill_in(
@@ -99,7 +91,7 @@ def test_the_task_makes_the_pdf_the_slides_and_the_workbook(made):
 
 
 def test_the_pdf_has_the_cover_sheet_summary_headline_figures_and_sources(made):
-    text = " ".join(_pdf_text(made).split())
+    text = pdf_text(made.pdf.path)
 
     for value in COVER.values():
         if value != "2025-10" and value != "2025-12-03":
