@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Access Portal core"
+
+    def ready(self) -> None:
+        from core import queries  # noqa: F401 - registers the in_ids lookup for every app

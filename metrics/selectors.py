@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import F, QuerySet
 
-import core.queries  # noqa: F401 - registers the in_ids lookup
 from metrics.models import ImportBatch, MeasureDefinition, MeasureValue
 from metrics.sources import all_sources
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.bulk import rows_insert
 from metrics.sources.base import WriteContext, Written
 from practices.models import (
     RELATION_KINDS,
@@ -64,7 +65,7 @@ def organisations_upsert(
             changed.append(org)
         else:
             result.unchanged += 1
-    Organisation.objects.bulk_create(new, batch_size=1000)
+    rows_insert(Organisation, NEW_ORG_COLUMNS, new)
     update_fields = [*ORG_FIELDS, "source_batch", "source_row"]
     Organisation.objects.bulk_update(changed, update_fields, batch_size=1000)
     result.created, result.updated = len(new), len(changed)
@@ -75,16 +76,20 @@ def _last_per_code(records: Iterable[OrgRecord]) -> list[OrgRecord]:
     return list({record.code: record for record in records}.values())
 
 
-def _new_org(kind: str, record: OrgRecord, context: WriteContext) -> Organisation:
-    values = {f: getattr(record, f) for f in ORG_FIELDS if getattr(record, f) is not None}
-    values.setdefault("name", PLACEHOLDER_NAMES[kind].format(code=record.code))
-    return Organisation(
-        kind=kind,
-        code=record.code,
-        source_batch_id=context.batch_id,
-        source_row=record.row,
-        **values,
-    )
+NEW_ORG_COLUMNS = ("kind", "code", *ORG_FIELDS, "source_batch_id", "source_row")
+_ORG_DEFAULTS = {name: Organisation._meta.get_field(name).get_default() for name in ORG_FIELDS}
+
+
+def _new_org(kind: str, record: OrgRecord, context: WriteContext) -> tuple:
+    """A new organisation's row (``NEW_ORG_COLUMNS``): what the record says, else the
+    field's default, and a placeholder name until a source names it."""
+    values = []
+    for field in ORG_FIELDS:
+        value = getattr(record, field)
+        if value is None and field == "name":
+            value = PLACEHOLDER_NAMES[kind].format(code=record.code)
+        values.append(_ORG_DEFAULTS[field] if value is None else value)
+    return (kind, record.code, *values, context.batch_id, record.row)
 
 
 def _apply(org: Organisation, record: OrgRecord, context: WriteContext) -> bool:
@@ -139,15 +144,21 @@ def memberships_observe(
         )
         result += written
         new.extend(created)
-    Membership.objects.bulk_create(new, batch_size=2000)  # traced by batch and row
+    rows_insert(Membership, NEW_LINK_COLUMNS, new)  # traced by batch and row
     return result
 
 
 def _links_by_child(relation: str, child_ids: Iterable[int]) -> dict[int, list[Membership]]:
     found: dict[int, list[Membership]] = {pk: [] for pk in child_ids}
-    for link in Membership.objects.filter(relation=relation, child_id__in=list(found)):
+    for link in Membership.objects.filter(relation=relation, child_id__in_ids=list(found)):
         found[link.child_id].append(link)
     return found
+
+
+NEW_LINK_COLUMNS = (
+    "relation", "child_id", "parent_id", "start_date", "end_date", "basis", "source_batch_id",
+    "source_row",
+)  # fmt: skip
 
 
 def _observe_one(
@@ -157,7 +168,7 @@ def _observe_one(
     links: list[Membership],
     link: ObservedLink,
     context: WriteContext,
-) -> tuple[Written, list[Membership]]:
+) -> tuple[Written, list[tuple]]:
     """What the snapshot changes for one child, and the link to create (if any)."""
     day = context.as_of
     in_force = [m for m in links if _covers(m, day)]
@@ -167,15 +178,9 @@ def _observe_one(
         _end_before(old, day)
     if parent_id is None:
         return (Written(updated=1) if in_force else Written(unchanged=1)), []
-    created = Membership(
-        relation=relation,
-        child_id=child_id,
-        parent_id=parent_id,
-        start_date=day if links else None,
-        basis=MembershipBasis.OBSERVED,
-        source_batch_id=context.batch_id,
-        source_row=link.row,
-    )
+    start = day if links else None
+    created = (relation, child_id, parent_id, start, None, MembershipBasis.OBSERVED.value,
+               context.batch_id, link.row)  # fmt: skip
     return Written(created=1), [created]
 
 

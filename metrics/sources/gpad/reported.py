@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
+from core.bulk import rows_insert
 from metrics.models import GpadPracticeMonth
 from metrics.sources.base import WriteContext
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
-from practices.services import OrgRecord, organisations_upsert
+from practices.services import NEW_LINK_COLUMNS, OrgRecord, organisations_upsert
 
 # A reported link: (practice id, parent id, start date, end date or None).
 Link = tuple[int, int, dt.date, dt.date | None]
@@ -34,7 +35,7 @@ class LoadPractices:
 
     def q(self, field: str) -> Q:
         if self.chosen is not None:
-            return Q(**{f"{field}__in": sorted(self.chosen | self.others)})
+            return Q(**{f"{field}__in_ids": self.chosen | self.others})
         loaded = GpadPracticeMonth.objects.filter(batch_id=self.batch_id).values("practice_id")
         found = Q(**{f"{field}__in": loaded})
         return found | Q(**{f"{field}__in": sorted(self.others)}) if self.others else found
@@ -121,20 +122,11 @@ def _reported_links_sync(
     current = {(child, parent, start): (pk, end) for pk, child, parent, start, end in existing}
     moved: dict[dt.date | None, list[int]] = defaultdict(list)
     new = []
+    basis = MembershipBasis.REPORTED.value
     for child, parent, start, end in wanted:
         pk, stored_end = current.pop((child, parent, start), (None, None))
         if pk is None:
-            new.append(
-                Membership(
-                    relation=relation,
-                    child_id=child,
-                    parent_id=parent,
-                    start_date=start,
-                    end_date=end,
-                    basis=MembershipBasis.REPORTED,
-                    source_batch_id=context.batch_id,
-                )
-            )
+            new.append((relation, child, parent, start, end, basis, context.batch_id, None))
         elif stored_end != end:
             moved[end].append(pk)
     if current:
@@ -144,7 +136,7 @@ def _reported_links_sync(
             Membership.objects.filter(pk__in=pks[first : first + 2000]).update(
                 end_date=end_date, source_batch_id=context.batch_id
             )
-    Membership.objects.bulk_create(new, batch_size=2000)
+    rows_insert(Membership, NEW_LINK_COLUMNS, new)
 
 
 def _runs(practices: LoadPractices, field: str) -> list[tuple[int, str, dt.date, dt.date]]:

@@ -13,6 +13,7 @@ import numpy as np
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
+from core.bulk import rows_insert
 from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth
 from metrics.planner import MONTH_BY_INDEX, planned_with
 from metrics.sources.base import WriteContext
@@ -209,22 +210,8 @@ def practice_months_record(*, tally: Tally, context: WriteContext) -> list[str]:
     for month in tally.months:
         ids = [p for p, m in tally.totals if m == month]
         GpadPracticeMonth.objects.filter(month=month, practice_id__in=ids).delete()
-    _rows_write(GpadPracticeMonth, PRACTICE_MONTH_COLUMNS, rows)
+    rows_insert(GpadPracticeMonth, PRACTICE_MONTH_COLUMNS, rows)
     return notes
-
-
-def _rows_write(model, columns: list[str], rows: list[tuple]) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-        cursor.executemany(sql, rows)
 
 
 def _reported(practice_id: int, month: dt.date, pairs: set[tuple[str, str]] | None):
