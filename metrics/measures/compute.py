@@ -26,6 +26,7 @@ from metrics.measures.context import Comparisons, baseline_changes_update, decil
 from metrics.measures.rollups import rollup_members_rebuild
 from metrics.measures.sql import MeasureSql
 from metrics.models import GpadPracticeMonth, MeasureDecile, MeasureValue
+from metrics.planner import NO_JIT, planned_with
 from metrics.sources.base import Recompute
 
 
@@ -53,9 +54,10 @@ def measures_recompute(*, recompute: Recompute) -> list[str]:
     if not months:
         return []
     sql = MeasureSql.build()
-    for month in months:
-        _month_recompute(sql, month)
-    baseline_changes_update(months=months)
+    with planned_with(NO_JIT):
+        for month in months:
+            _month_recompute(sql, month)
+        baseline_changes_update(months=months)
     return [f"Measures recomputed for {_describe(months)}."]
 
 

@@ -524,3 +524,29 @@ def test_postgresql_finds_a_loaded_month_through_summarised_page_ranges(tree, tm
         # the load summarised every page range it appended: none is left to summarise
         cursor.execute("SELECT brin_summarize_new_values('appointment_month_brin'::regclass)")
         assert cursor.fetchone()[0] == 0
+
+
+def test_postgresql_adds_a_month_up_without_compiling_the_statement_first(tree, tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT compilation is PostgreSQL's")
+    settings_seen = []
+
+    def note_jit(execute, sql, params, many, context):
+        if "CREATE TEMPORARY TABLE measure_sums" in sql:
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SELECT current_setting('jit')")
+                settings_seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_jit):
+        batch = load(gpad_zip(tmp_path, MIXES, "Practice_Level_Crosstab_Apr_25.zip"))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    # each month's GROUP BY ran with JIT off (its cost estimate grows with the table, and
+    # compiling it took longer than running it); the setting is back to the default after
+    assert settings_seen and set(settings_seen) == {"off"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "on"

@@ -15,7 +15,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from core.bulk import rows_insert
 from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth
-from metrics.planner import MONTH_BY_INDEX, planned_with
+from metrics.planner import MONTH_BY_INDEX, NO_JIT, planned_with
 from metrics.sources.base import WriteContext
 from metrics.sources.gpad.chunks import Chunk, Tally
 
@@ -184,7 +184,7 @@ def months_replace(*, tally: Tally, batch_id: int) -> int:
         if not earlier:
             continue
         old = AppointmentCount.objects.filter(month=month, practice_id__in=earlier)
-        with planned_with(MONTH_BY_INDEX):
+        with planned_with(MONTH_BY_INDEX | NO_JIT):
             removed += old.exclude(batch_id=batch_id).delete()[0]
     return removed
 
