@@ -45,7 +45,8 @@ def rollup_members_rebuild(*, month: dt.date) -> int:
 
 def _completeness_record(month: dt.date) -> None:
     """Each practice's registered patients (its latest list size at or before the month)
-    and whether it recorded under one appointment per patient a year."""
+    and whether it recorded under one appointment per patient a year (incomplete, left out
+    of England's figures)."""
     latest = (
         ListSize.objects.filter(
             practice_id=OuterRef("practice_id"), month__lte=month, all_patients__isnull=False
@@ -54,10 +55,11 @@ def _completeness_record(month: dt.date) -> None:
         .values("all_patients")[:1]
     )
     a_year = F("appointments") * 12
-    # One UPDATE: no list size counts as too many patients for the appointments.
+    # One UPDATE. A practice with no list size yet cannot be judged, so it counts: a GPAD
+    # zip loaded on its own still gives England its figures.
     GpadPracticeMonth.objects.filter(month=month).update(
         patients=Subquery(latest),
-        incomplete=GreaterThan(Coalesce(Subquery(latest), a_year + 1), a_year),
+        incomplete=GreaterThan(Coalesce(Subquery(latest), 0), a_year),
     )
 
 

@@ -404,11 +404,13 @@ def test_a_zip_with_mapping_csv_on_an_empty_database_gives_the_whole_hierarchy_a
     totals = MeasureValue.objects.filter(measure_id="appointments_total", period=MARCH)
     assert {v.org.code: v.numerator for v in totals if v.org.code in expected} == expected
     assert not practices_added_note(batch)
-    # England counts practices known to record completely, which takes their list sizes.
-    assert not MeasureValue.objects.filter(org__kind=OrgKind.ENGLAND).exists()
-    sizes = {"L85001": 6000, "L85002": 3000, "L85003": 2400}  # each under 12 x its total
-    import_file(source="list-sizes", path=write(tmp_path, "sizes.csv", list_sizes_csv(sizes)))
+    # With no list sizes yet no practice can be judged incomplete: England counts them all.
     assert value("appointments_total", "ENG", MARCH).numerator == 501 + 301 + 201
+    # Once list sizes arrive, a practice under 1 appointment per patient a year drops out.
+    sizes = {"L85001": 6000, "L85002": 3000, "L85003": 24000}  # 201 x 12 < 24,000
+    import_file(source="list-sizes", path=write(tmp_path, "sizes.csv", list_sizes_csv(sizes)))
+    assert value("appointments_total", "ENG", MARCH).numerator == 501 + 301
+    assert GpadPracticeMonth.objects.get(practice__code="L85003", month=MARCH).incomplete
 
 
 def test_a_mapping_csv_applied_before_is_not_applied_again_and_a_changed_one_is(db, tmp_path):
@@ -546,6 +548,65 @@ def test_loading_a_month_again_with_changed_counts_replaces_it(tree, tmp_path):
     assert practice_totals(FEB) == {"L85001": 601, "L85002": 651, "L85003": 701}
     assert value("appointments_total", "L85002", MARCH).numerator == 1001
     assert value("appointments_total", "U00001", MARCH).numerator == 601 + 1001
+
+
+def test_a_revised_month_without_a_practice_no_longer_counts_it_and_reloads_unchanged(
+    tree, tmp_path
+):
+    load(three_months_zip(tmp_path, [JAN, FEB, MARCH]))
+    without = {"L85001": 600, "L85002": 650}  # L85003 withdrawn from the revised March
+    path = three_months_zip(tmp_path, [MARCH], without, "Practice_Level_Crosstab_r.zip")
+
+    revised = load(path)
+
+    assert revised.status == BatchStatus.SUCCEEDED, revised.errors
+    assert practice_totals(MARCH) == {"L85001": 601, "L85002": 651}
+    assert practice_totals(FEB) == {"L85001": 601, "L85002": 651, "L85003": 701}
+    assert value("appointments_total", "QSL", MARCH).numerator == 601 + 651
+    assert not MeasureValue.objects.filter(org__code="L85003", period=MARCH).exists()
+    assert not GpadPracticeMonth.objects.filter(practice__code="L85003", month=MARCH).exists()
+    assert reported_links("L85003") == {("U00002", JAN, dt.date(2025, 2, 28))}
+    assert any("no longer holds 1 practice" in n and "L85003" in n for n in revised.notes)
+    again = load(path)
+    assert again.status == BatchStatus.UNCHANGED, again.outcome
+    assert practice_totals(MARCH) == {"L85001": 601, "L85002": 651}
+
+
+def test_one_regions_file_loaded_on_its_own_leaves_the_other_regions_practices(tree, tmp_path):
+    south = practice_cells(MARCH, {"L85001": 700, "L85002": 600})
+    north = [Cell("J99001", 1200, place="92G"), Cell("J99001", 1, status="DNA", place="92G")]
+    members = {
+        csv_name(MARCH, "London_East_South"): month_csv(south),
+        csv_name(MARCH, "North_Midlands"): month_csv(north),
+    }
+    load(zip_of(tmp_path, "Practice_Level_Crosstab_Mar_25.zip", members))
+    # A revised South file alone: L85002 is gone from it, the North is not in it at all.
+    revised = practice_cells(MARCH, {"L85001": 750})
+    name = csv_name(MARCH, "London_East_South")
+
+    batch = load(write(tmp_path, name, month_csv(revised)))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert practice_totals(MARCH) == {"L85001": 751, "J99001": 1201}
+    assert value("appointments_total", "J99001", MARCH).numerator == 1201
+    assert value("appointments_total", "QSL", MARCH).numerator == 751
+
+
+def test_a_practice_month_in_two_files_of_one_delivery_fails_the_load_naming_it(tree, tmp_path):
+    members = {
+        csv_name(MARCH, "London_East_South"): month_csv(
+            practice_cells(MARCH, {"L85001": 70, "L85002": 20})
+        ),
+        csv_name(MARCH, "North_Midlands"): month_csv(practice_cells(MARCH, {"L85002": 20})),
+    }
+
+    batch = load(zip_of(tmp_path, "Practice_Level_Crosstab_Mar_25.zip", members))
+
+    assert batch.status == BatchStatus.FAILED
+    assert errors_of(batch) == {(None, "GP_CODE")}
+    message = batch.errors[0]["message"]
+    assert "L85002 (Mar 2025)" in message and "L85001" not in message
+    assert not AppointmentCount.objects.exists() and not GpadPracticeMonth.objects.exists()
 
 
 def test_loading_the_identical_zip_again_says_nothing_changed_and_touches_no_row(tree, tmp_path):

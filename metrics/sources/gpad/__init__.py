@@ -36,11 +36,13 @@ from metrics.sources.gpad.lookups import Categories, Practices
 from metrics.sources.gpad.reported import reported_memberships_rebuild
 from metrics.sources.gpad.store import (
     FactsWriter,
+    Replaced,
     appended_pages_summarise,
     months_replace,
     practice_months_record,
 )
 from metrics.sources.readers import Header
+from practices.models import Organisation
 
 
 @register
@@ -130,9 +132,28 @@ class GpadLoad:
             if len(self.files.crosstabs) > 1:
                 reader.file_name = member.name  # "Row 12" alone would not say which file
             tally = self._write(reader.chunks(member), file)
+        self._twice_check(tally, member)
         self.tally.merge(tally)
         self.parsed.rows_read += tally.rows
         return tally.rows
+
+    def _twice_check(self, tally: Tally, member: Member) -> None:
+        """A practice's month comes in one file: the same practice-month in two files of
+        one delivery would be counted twice, so the load stops and names them."""
+        twice = sorted(key for key in tally.totals if key in self.tally.totals)
+        if not twice:
+            return
+        codes = dict(
+            Organisation.objects.filter(pk__in={p for p, _ in twice}).values_list("pk", "code")
+        )
+        shown = ", ".join(f"{codes.get(p, p)} ({month:%b %Y})" for p, month in twice[:20])
+        more = f" and {len(twice) - 20} more" if len(twice) > 20 else ""
+        self.problems.add(
+            None,
+            "GP_CODE",
+            f"{member.name} repeats practice-months an earlier file of this delivery already "
+            f"holds, which would count them twice: {shown}{more}.",
+        )
 
     def _write(self, chunks, file: ImportFile) -> Tally:
         tally = Tally(triage_id=self.categories.triage_id)
@@ -153,19 +174,27 @@ class GpadLoad:
         appended_pages_summarise()
         replaced = months_replace(tally=self.tally, batch_id=self.context.batch_id)
         self.parsed.notes.extend(practice_months_record(tally=self.tally, context=self.context))
-        reported_memberships_rebuild(context=self.context)
+        reported_memberships_rebuild(context=self.context, also=replaced.dropped_ids)
         self.progress(90)
         self._describe(replaced)
         return Written(created=self.tally.rows, rows=self.tally.rows)
 
-    def _describe(self, replaced: int) -> None:
+    def _describe(self, replaced: Replaced) -> None:
         months = sorted(self.tally.months)
         for month in months:
             self.parsed.cover(month)
         self.parsed.extra["months"] = set(months)
-        if replaced:
+        if replaced.rows:
             self.parsed.notes.append(
-                f"Replaced {replaced:,} rows loaded earlier for the same months."
+                f"Replaced {replaced.rows:,} rows loaded earlier for the same months."
+            )
+        for month, practice_ids in sorted(replaced.dropped.items()):
+            codes = Organisation.objects.filter(pk__in=practice_ids).order_by("code")
+            shown = ", ".join(codes.values_list("code", flat=True)[:50])
+            self.parsed.notes.append(
+                f"{month:%b %Y} as loaded now no longer holds {len(practice_ids)} practice(s) "
+                f"an earlier load had in the same places; their rows for it were removed: "
+                f"{shown}."
             )
         if self.practices.added:
             added = ", ".join(self.practices.added[:50])

@@ -50,13 +50,15 @@ class LoadPractices:
         return f"({loaded} OR {column} IN ({marks}))", [self.batch_id, *listed]
 
 
-def reported_memberships_rebuild(*, context: WriteContext) -> None:
+def reported_memberships_rebuild(
+    *, context: WriteContext, also: frozenset[int] = frozenset()
+) -> None:
     """Turn each practice's months into links: one per run of consecutive months with the
     same PCN (and place). These count only where no published link covers the month.
     Worked out again for the practices whose months this batch changed, and for those
-    that stopped appearing."""
+    that stopped appearing, and ``also`` those whose months the batch removed."""
     latest = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True).first()
-    others = frozenset(_left_open(LoadPractices(context.batch_id), latest))
+    others = also | frozenset(_left_open(LoadPractices(context.batch_id), latest))
     for relation, kind, field in REPORTED_RELATIONS:
         chosen = _uncovered(context.batch_id, relation, field)
         practices = LoadPractices(context.batch_id, chosen, others)

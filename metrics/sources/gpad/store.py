@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
@@ -167,26 +168,62 @@ def appended_pages_summarise() -> None:
         cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [MONTH_BRIN])
 
 
-def months_replace(*, tally: Tally, batch_id: int) -> int:
-    """Remove what earlier batches loaded for the practices and months this one brings.
+@dataclass
+class Replaced:
+    """What a load took away: the rows earlier loads had for its months, and for each
+    month the practices it no longer holds."""
 
+    rows: int = 0
+    dropped: dict[dt.date, list[int]] = field(default_factory=dict)
+
+    @property
+    def dropped_ids(self) -> frozenset[int]:
+        return frozenset(p for practice_ids in self.dropped.values() for p in practice_ids)
+
+
+def months_replace(*, tally: Tally, batch_id: int) -> Replaced:
+    """Remove what earlier batches loaded for the months this one brings.
+
+    A month is replaced for every practice the load holds, and for the practices an
+    earlier load placed in a sub-ICB the load reports that month: a revised month that no
+    longer has a practice (closed, merged, withdrawn) stops counting it, while a file of
+    one region, loaded on its own, leaves the other regions' practices as they were.
     Only practices with a month loaded before are looked at: every loaded practice-month
     has its ``GpadPracticeMonth`` row (written beside its appointments), so a month new to
     a practice has nothing to remove, and a new national month is not scanned for none.
     """
     by_month: dict[dt.date, list[int]] = defaultdict(list)
+    places: dict[dt.date, set[str]] = defaultdict(set)
     for practice_id, month in tally.totals:
         by_month[month].append(practice_id)
-    removed = 0
+    for (_, month), pairs in tally.reported.items():
+        places[month].update(place for _, place in pairs if place)
+    replaced = Replaced()
     for month, practice_ids in by_month.items():
-        loaded = GpadPracticeMonth.objects.filter(month=month, practice_id__in=practice_ids)
-        earlier = list(loaded.values_list("practice_id", flat=True))
-        if not earlier:
+        loaded = GpadPracticeMonth.objects.filter(month=month).exclude(batch_id=batch_id)
+        held = set(practice_ids)
+        earlier = set(
+            loaded.filter(practice_id__in=practice_ids).values_list("practice_id", flat=True)
+        )
+        gone = sorted(
+            set(
+                loaded.filter(sub_icb_code__in=sorted(places[month])).values_list(
+                    "practice_id", flat=True
+                )
+            )
+            - held
+        )
+        if not earlier and not gone:
             continue
-        old = AppointmentCount.objects.filter(month=month, practice_id__in=earlier)
+        old = AppointmentCount.objects.filter(
+            month=month, practice_id__in=sorted(earlier | set(gone))
+        )
         with planned_with(MONTH_BY_INDEX | NO_JIT):
-            removed += old.exclude(batch_id=batch_id).delete()[0]
-    return removed
+            replaced.rows += old.exclude(batch_id=batch_id).delete()[0]
+        if gone:
+            GpadPracticeMonth.objects.filter(month=month, practice_id__in=gone).delete()
+            replaced.dropped[month] = gone
+    return replaced
 
 
 PRACTICE_MONTH_COLUMNS = [
