@@ -15,6 +15,11 @@ as at its latest month. There is one zip every third month (Oct 24, Jan 25, ... 
 more, ``Sep_26``, so that the last two zips overlap by two months, as consecutive publications do.
 A month's CSV is the same bytes in every zip that holds it.
 
+The volume follows the season and a slow upward trend, and the mix moves too
+(``gpad_mix.month_tilt``): same-day booking rises in winter and year on year, face to face
+recovers from telephone, Clinical Triage spreads, and more appointments are missed over the
+summer and Christmas holidays.
+
 One practice (``data_quality_practice_code``) records badly all period: about 40% of its
 appointments are Unmapped, none is Clinical Triage and it records under one appointment per
 registered patient a year.
@@ -60,6 +65,7 @@ from core.demo.gpad_mix import (
     cumulative_mix,
     expected_total,
     month_counts,
+    month_tilt,
     profile_draw,
 )
 from core.demo.gpad_national import (
@@ -269,7 +275,10 @@ def _month_rows(
         rng = random.Random(f"{structure.seed}:gpad:{practice.code}:{month:%Y-%m}")
         patients = list_size(practice, month, seed=structure.seed)
         total = expected_total(patients, entry.per_patient_year, month) * rng.gauss(1, 0.03)
-        yield _crosstab_practice(structure, practice, month), month_counts(rng, entry.book, total)
+        yield (
+            _crosstab_practice(structure, practice, month),
+            month_counts(rng, entry.book, total, month_tilt(month)),
+        )
 
 
 def _month_csv(structure: DemoStructure, month: date, books: list[_PracticeGpad]) -> bytes:

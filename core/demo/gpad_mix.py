@@ -13,6 +13,7 @@ telephone, 1.5% video or online, under 1% home visits and 45% with a GP.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -244,18 +245,57 @@ def book_draw(rng: random.Random, cumulative: Sequence[float], distinct: int) ->
     return Book(tuple(cells), tuple(hits[c] / drawn for c in cells), cumulative)
 
 
-def month_counts(rng: random.Random, book: Book, total: float) -> list[tuple[int, int]]:
+def month_counts(
+    rng: random.Random, book: Book, total: float, tilt: Sequence[float] | None = None
+) -> list[tuple[int, int]]:
     """Spread ``total`` appointments over the book with noise, in cell order; cells with no
-    appointments are left out. Rounding is stochastic so that small cells keep their size."""
+    appointments are left out. ``tilt`` (a factor per cell, from ``month_tilt``) moves the
+    shares with the month while keeping the total. Rounding is stochastic so that small
+    cells keep their size."""
     counts: Counter[int] = Counter()
     usual = total * (1 - _OCCASIONAL)
-    for cell, weight in zip(book.cells, book.weights, strict=True):
+    weights = book.weights
+    if tilt is not None:
+        weights = _normalised([w * tilt[c] for c, w in zip(book.cells, weights, strict=True)])
+    for cell, weight in zip(book.cells, weights, strict=True):
         count = int(usual * weight * max(0.0, rng.gauss(1.0, 0.12)) + rng.random())
         if count:
             counts[cell] = count
     occasional = round(total * _OCCASIONAL)
     counts.update(rng.choices(_CELL_INDEXES, cum_weights=book.cumulative, k=occasional))
     return sorted(counts.items())
+
+
+# How the mix moves month by month, so that the shares have a story as well as the volume:
+# more same-day booking in winter and year on year as access work lands, face to face
+# recovering from telephone, Clinical Triage spreading through practices, and more missed
+# appointments over the summer and Christmas holidays. Factors by calendar month.
+_SAME_DAY_SEASON = (1.05, 1.03, 1.00, 0.98, 0.97, 0.96, 0.97, 0.96, 0.99, 1.02, 1.04, 1.06)
+_DNA_SEASON = (0.98, 0.96, 0.97, 1.00, 1.02, 1.04, 1.08, 1.10, 1.00, 0.96, 0.95, 1.06)
+_SAME_DAY_PER_YEAR = 0.04
+_FACE_TO_FACE_PER_YEAR = 0.04
+_TRIAGE_PER_YEAR = 0.10
+
+
+@functools.cache
+def month_tilt(month: date) -> tuple[float, ...]:
+    """A factor for each cell in ``CELLS`` order for ``month`` (1.0 = the practice's usual
+    share); ``month_counts`` renormalises, so the total is untouched."""
+    years = _years_in(month)
+    same_day = _SAME_DAY_SEASON[month.month - 1] * max(0.5, 1 + _SAME_DAY_PER_YEAR * years)
+    by_mode = {
+        "Face-to-Face": max(0.5, 1 + _FACE_TO_FACE_PER_YEAR * years),
+        "Telephone": max(0.5, 1 - _FACE_TO_FACE_PER_YEAR * years),
+    }
+    triage = max(0.5, 1 + _TRIAGE_PER_YEAR * years)
+    dna = _DNA_SEASON[month.month - 1]
+    return tuple(
+        (same_day if band == TIME_BANDS[0] else 1.0)
+        * by_mode.get(mode, 1.0)
+        * (triage if category == CLINICAL_TRIAGE else 1.0)
+        * (dna if status == "DNA" else 1.0)
+        for _, mode, category, band, status in CELLS
+    )
 
 
 # Relative appointments by calendar month: quiet in August and December, busy in October,
@@ -268,6 +308,10 @@ _TREND_PER_YEAR = 0.03
 def expected_total(list_size: int, per_patient_year: float, month: date) -> float:
     """Appointments a practice would book in ``month`` before noise: its yearly rate per
     registered patient, the season and a slow upward trend."""
-    years = ((month.year - _TREND_FROM.year) * 12 + month.month - _TREND_FROM.month) / 12
-    seasonal = _SEASON[month.month - 1] * (1 + _TREND_PER_YEAR * years)
+    seasonal = _SEASON[month.month - 1] * (1 + _TREND_PER_YEAR * _years_in(month))
     return list_size * per_patient_year / 12 * seasonal
+
+
+def _years_in(month: date) -> float:
+    """Years from the start of the demo's trend to ``month`` (negative before it)."""
+    return ((month.year - _TREND_FROM.year) * 12 + month.month - _TREND_FROM.month) / 12

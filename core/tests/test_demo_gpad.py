@@ -210,6 +210,25 @@ def test_october_is_busier_than_august_and_december(parsed):
     assert totals[date(2025, 10, 1)] > max(totals[date(2025, 8, 1)], totals[date(2025, 12, 1)])
 
 
+def test_the_shares_move_with_the_season_and_the_programme_not_only_the_volume(parsed):
+    """Same-day booking is higher in winter and rises year on year, Clinical Triage and face
+    to face grow over the two years, and more appointments are missed in August."""
+    time, mode, category = "TIME_BETWEEN_BOOK_AND_APPT", "APPT_MODE", "NATIONAL_CATEGORY"
+    dna = {"dna", "did not attend"}
+
+    def of(month: date, column: str, wanted: set[str]) -> float:
+        return share(month_rows(parsed, month), column, wanted)
+
+    first, last = date(2024, 10, 1), date(2026, 10, 1)
+    assert of(date(2026, 1, 1), time, {"same day"}) > of(date(2025, 7, 1), time, {"same day"}) + 1
+    assert of(last, time, {"same day"}) > of(first, time, {"same day"}) + 1
+    assert of(last, category, {"clinical triage"}) > of(first, category, {"clinical triage"}) + 1
+    assert of(last, mode, {"face-to-face"}) > of(first, mode, {"face-to-face"}) + 1
+    assert (
+        of(date(2025, 8, 1), "APPT_STATUS", dna) > of(date(2025, 10, 1), "APPT_STATUS", dna) * 1.1
+    )
+
+
 def pcn_codes_of(rows, practice_code: str) -> set[str]:
     return {row["PCN_CODE"] for row in rows if row["GP_CODE"] == practice_code}
 
