@@ -3,8 +3,9 @@
 Takes the published zip (several months, possibly split by region, plus Mapping.csv) or a
 single crosstab CSV. Each file is streamed: the fast reader for clean files, the careful
 reader (row-numbered problems) for anything else. A month already loaded is replaced, for
-the practices the new file brings, in the same transaction; a month whose file is byte-for-
-byte the one already loaded is skipped.
+the practices the new file brings and those an earlier load placed in the places it
+reports, in the same transaction; a month whose file is byte-for-byte the one already
+loaded is skipped.
 """
 
 from __future__ import annotations
