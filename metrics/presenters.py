@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from core import presenters
 from core.charts import Band, Series, band_chart
+from metrics.selectors_access import PER_WORKING_DAY
 
 DIRECTIONS = {
     True: "Higher is better.",
@@ -103,20 +104,30 @@ class SortLinks:
 
 
 BOLD = "nhsuk-u-font-weight-bold"
+PER_DAY_PLACES = 1
+
+
+def per_day(value: float | None) -> str:
+    """Appointments per working day: 47.6 (a dash when there is no figure)."""
+    return presenters.number(value, PER_DAY_PLACES)
 
 
 @dataclass(frozen=True)
 class MeasureColumns:
-    """The figure columns of the access tables: appointments, registered patients, then the
-    other measures (``definitions`` starts with appointments)."""
+    """The figure columns of the access tables: appointments, (with ``per_working_day``)
+    appointments per working day, registered patients, then the other measures
+    (``definitions`` starts with appointments)."""
 
     definitions: list
     sort: SortLinks
+    per_working_day: bool = False
 
     def head(self) -> list[dict]:
         first, *rest = self.definitions
+        per_day_head = [self.sort.head(PER_WORKING_DAY, "Appointments per working day")]
         return [
             self.sort.head(first.code, "Appointments"),
+            *(per_day_head if self.per_working_day else []),
             self.sort.head("patients", "Registered patients"),
             *(self.sort.head(d.code, d.title) for d in rest),
         ]
@@ -125,6 +136,7 @@ class MeasureColumns:
         first, *rest = self.definitions
         texts = [
             presenters.measure_value(row.value(first.code), first.unit),
+            *([per_day(row.per_working_day)] if self.per_working_day else []),
             presenters.number(row.patients),
             *(presenters.measure_value(row.value(d.code), d.unit) for d in rest),
         ]
@@ -209,6 +221,34 @@ class TrendView:
              shown(median, self.unit), band_text(low, high, self.unit))
             for m, own, icb, low, median, high in self.trend.rows()
         ]  # fmt: skip
+
+    @property
+    def has_per_day(self) -> bool:
+        """Whether the measure is a count held per working day too (appointments)."""
+        return any(value is not None for value in self.trend.per_day)
+
+    def table_head(self, org_name: str, icb_name: str | None) -> list[dict]:
+        """The headings of the table beside the chart, for ``table_cells``."""
+        per_day_head = [{"text": f"{org_name}, per working day", "format": "numeric"}]
+        return [
+            {"text": "Month"},
+            {"text": org_name, "format": "numeric"},
+            *(per_day_head if self.has_per_day else []),
+            {"text": icb_name or "ICB", "format": "numeric"},
+            {"text": MEDIAN_NAME, "format": "numeric"},
+            {"text": BAND_NAME, "format": "numeric"},
+        ]
+
+    def table_cells(self) -> list[list]:
+        """``table_rows`` as table cells, with the organisation's figure per working day
+        beside its own when the measure has one."""
+        shown = self.has_per_day
+        per_days = [per_day(value) for value in self.trend.per_day[::-1]]
+        rows = []
+        for (month, own, *rest), own_per_day in zip(self.table_rows(), per_days, strict=True):
+            figures = [own, own_per_day, *rest] if shown else [own, *rest]
+            rows.append([month, *({"text": text, "format": "numeric"} for text in figures)])
+        return rows
 
 
 def trend_view(trend, org_name: str, icb_name: str | None) -> TrendView:

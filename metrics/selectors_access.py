@@ -45,6 +45,10 @@ def access_definitions() -> list[MeasureDefinition]:
     return list(MeasureDefinition.objects.filter(source=GPAD).order_by("sort_order", "code"))
 
 
+def is_access_measure(code: str) -> bool:
+    return MeasureDefinition.objects.filter(source=GPAD, code=code).exists()
+
+
 def loaded_months() -> list[dt.date]:
     """Months with appointments loaded, newest first."""
     months = GpadPracticeMonth.objects.order_by("-month").values_list("month", flat=True)
@@ -79,6 +83,12 @@ class Trend:
     lowest: list[float | None]
     median: list[float | None]
     highest: list[float | None]
+    values: list[MeasureValue]  # the organisation's, month by month
+
+    @property
+    def per_day(self) -> list[float | None]:
+        """Per working day, month by month: counts only (None for a rate)."""
+        return [value.per_working_day for value in self.values]
 
     def rows(self) -> list[tuple[dt.date, float | None, ...]]:
         """(month, organisation, ICB, 10th percentile, median, 90th percentile), latest
@@ -107,12 +117,37 @@ class OrgAccess:
     def other_definitions(self) -> list[MeasureDefinition]:
         return [d for d in self.definitions if d.code not in KEY_MEASURES and d.code in self.trends]
 
+    def chart_records(self, code: str) -> list[tuple]:
+        """The figures behind one measure's chart, oldest month first, unrounded, in
+        CHART_CSV_FIELDS order; none when the organisation has no figures for it."""
+        trend = self.trends.get(code)
+        if trend is None:
+            return []
+        icb_code = self.icb.code if self.icb else None
+        columns = (trend.months, trend.values, trend.icb, trend.lowest, trend.median, trend.highest)
+        return [
+            (code, month, self.org.code, own.numerator, own.denominator, own.value,
+             own.per_working_day, icb_code, icb, low, median, high)
+            for month, own, icb, low, median, high in zip(*columns, strict=True)
+        ]  # fmt: skip
 
-def org_access(org: Organisation, icb: Organisation | None) -> OrgAccess:
-    """Every access measure for ``org`` over every loaded month, beside its ICB and the
-    national deciles: three queries (one when nothing is loaded)."""
+
+# The columns of one chart's CSV (OrgAccess.chart_records).
+CHART_CSV_FIELDS = (
+    "measure", "period", "org_code", "numerator", "denominator", "value", "per_working_day",
+    "icb_code", "icb_value", "england_p10", "england_median", "england_p90",
+)  # fmt: skip
+
+
+def org_access(
+    org: Organisation, icb: Organisation | None, *, measure: str | None = None
+) -> OrgAccess:
+    """Every access measure (or only ``measure``) for ``org`` over every loaded month, beside
+    its ICB and the national deciles: three queries (one when nothing is loaded)."""
     ids = [org.pk] + ([icb.pk] if icb else [])
     values = MeasureValue.objects.filter(org_id__in=ids, measure__source=GPAD)
+    if measure is not None:
+        values = values.filter(measure_id=measure)
     by_org: dict[int, dict[str, dict[dt.date, MeasureValue]]] = defaultdict(
         lambda: defaultdict(dict)
     )
@@ -129,7 +164,9 @@ def org_access(org: Organisation, icb: Organisation | None) -> OrgAccess:
         definitions=ordered,
         month=month,
         latest={code: found[month] for code, found in own.items() if month in found},
-        trends=_trends(ordered, own, around, _deciles({m for ms in own.values() for m in ms})),
+        trends=_trends(
+            ordered, own, around, _deciles({m for ms in own.values() for m in ms}, measure)
+        ),
         as_at=finished_at(v.batch_id for months in own.values() for v in months.values()),
     )
 
@@ -144,13 +181,13 @@ def _latest(*orgs: dict[str, dict[dt.date, MeasureValue]]) -> dt.date | None:
 Deciles = dict[tuple[str, dt.date], dict[int, float]]
 
 
-def _deciles(months: set[dt.date]) -> Deciles:
+def _deciles(months: set[dt.date], measure: str | None = None) -> Deciles:
     found: Deciles = defaultdict(dict)
     rows = MeasureDecile.objects.filter(period__in=months, decile__in=(LOWEST, MEDIAN, HIGHEST))
-    for measure, period, decile, value in rows.values_list(
-        "measure_id", "period", "decile", "value"
-    ):
-        found[(measure, period)][decile] = value
+    if measure is not None:
+        rows = rows.filter(measure_id=measure)
+    for code, period, decile, value in rows.values_list("measure_id", "period", "decile", "value"):
+        found[(code, period)][decile] = value
     return found
 
 
@@ -180,6 +217,7 @@ def _trend(definition, months, own, icb, deciles) -> Trend:
         lowest=[cut.get(LOWEST) for cut in cuts],
         median=[cut.get(MEDIAN) for cut in cuts],
         highest=[cut.get(HIGHEST) for cut in cuts],
+        values=[own[code][month] for month in months],
     )
 
 
@@ -221,6 +259,12 @@ class AccessRow:
     def value(self, code: str) -> float | None:
         found = self.values.get(code)
         return found.value if found else None
+
+    @property
+    def per_working_day(self) -> float | None:
+        """Appointments per working day in England (bank holidays excluded)."""
+        found = self.values.get(APPOINTMENTS)
+        return found.per_working_day if found else None
 
 
 @dataclass
@@ -339,11 +383,12 @@ def _practice_row(orgs, pk, members: IcbMonth, values, gpad) -> AccessRow:
     )
 
 
-NAME, PATIENTS = "name", "patients"
+NAME, PATIENTS, PER_WORKING_DAY = "name", "patients", "per_working_day"
 
 
 def rows_sorted(rows: list[AccessRow], sort: str, *, descending: bool) -> list[AccessRow]:
-    """Rows by name, patients or a measure's value; blanks always last, ties by name."""
+    """Rows by name, patients, appointments per working day or a measure's value; blanks
+    always last, ties by name."""
     by_name = sorted(rows, key=lambda r: (r.org.name.lower(), r.org.code))
     if sort == NAME:
         return by_name[::-1] if descending else by_name
@@ -353,4 +398,8 @@ def rows_sorted(rows: list[AccessRow], sort: str, *, descending: bool) -> list[A
 
 
 def _sort_value(row: AccessRow, sort: str) -> float | None:
-    return row.patients if sort == PATIENTS else row.value(sort)
+    if sort == PATIENTS:
+        return row.patients
+    if sort == PER_WORKING_DAY:
+        return row.per_working_day
+    return row.value(sort)

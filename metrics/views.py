@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 
 from core.access import Scope, scope_for
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
@@ -29,14 +30,17 @@ from metrics.presenters import (
 from metrics.selectors import BatchState, import_batches, source_titles
 from metrics.selectors_access import (
     APPOINTMENTS,
+    CHART_CSV_FIELDS,
     CSV_FIELDS,
     KEY_MEASURES,
     NAME,
     PATIENTS,
+    PER_WORKING_DAY,
     AccessRow,
     AccessTable,
     access_definitions,
     icb_access_table,
+    is_access_measure,
     loaded_months,
     org_access,
     org_measure_values,
@@ -45,7 +49,7 @@ from metrics.selectors_access import (
 from metrics.selectors_quality import data_quality
 from metrics.services import import_batch_create_from_upload, import_batch_enqueue
 from practices.models import Organisation, OrgKind
-from practices.selectors import ancestor_ids, icbs_for
+from practices.selectors import ancestor_ids, icbs_for, trail
 
 BATCHES_PER_PAGE = 25
 REFRESH_SECONDS = 3
@@ -112,7 +116,7 @@ def org_access_context(
     """The Access section of a practice or PCN page: the latest month's figures and trend
     charts, beside the ICB in ``above`` (the organisations over ``org``, from ``trail``).
     ``?measure=<code>`` picks the chart shown below the key measures."""
-    icb = next((o for o in above if o.kind == OrgKind.ICB), None)
+    icb = _icb_of(above)
     access = org_access(org, icb)
     others = access.other_definitions()
     chosen = _chosen(request.GET.get("measure"), others)
@@ -128,6 +132,10 @@ def org_access_context(
     }
 
 
+def _icb_of(above: list[Organisation]) -> Organisation | None:
+    return next((o for o in above if o.kind == OrgKind.ICB), None)
+
+
 def _chosen(code: str | None, options: list[MeasureDefinition]) -> MeasureDefinition | None:
     """The measure asked for, or the first on offer when none (or an unknown one) was."""
     found = next((d for d in options if d.code == code), None)
@@ -137,13 +145,29 @@ def _chosen(code: str | None, options: list[MeasureDefinition]) -> MeasureDefini
 @portal_page
 def org_access_csv(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """Anyone with a role, for practices and PCNs in the ICBs they read: every GP appointment
-    measure value held for the organisation, unrounded, with its context and batch."""
+    measure value held for the organisation, unrounded, with its context and batch; with
+    ``?measure=<code>``, the figures behind that measure's chart on the organisation's page
+    (404 for a measure that does not exist)."""
     if kind not in (OrgKind.PRACTICE, OrgKind.PCN):
         raise Http404("Access figures are for practices and PCNs.")
     org = organisation_or_404(scope_for(request), kind, code)
+    measure = request.GET.get("measure")
+    if measure:
+        return _chart_csv(org, measure)
     rows = [(org.code, *_blanks(row)) for row in org_measure_values(org)]
     header = ["org_code", "measure", "period", *CSV_FIELDS[2:]]
     return csv_response(f"access-{org.code}.csv", header, rows)
+
+
+def _chart_csv(org: Organisation, code: str) -> HttpResponse:
+    """One chart's figures, read as its page reads them (the ICB above the organisation
+    today), so the download matches the chart month for month."""
+    if not is_access_measure(code):
+        raise Http404(f"No access measure with the code {code}.")
+    icb = _icb_of(trail(org, timezone.localdate()))
+    access = org_access(org, icb, measure=code)
+    rows = [_blanks(row) for row in access.chart_records(code)]
+    return csv_response(f"access-{org.code}-{code}.csv", list(CHART_CSV_FIELDS), rows)
 
 
 def _blanks(row: tuple) -> list:
@@ -238,9 +262,10 @@ TABLE_MEASURES = (APPOINTMENTS, *KEY_MEASURES)
 
 
 def _sorting(request: HttpRequest, columns: list[str]) -> tuple[str, bool]:
-    """``?sort=`` (name, patients or a shown measure) and ``?dir=asc|desc``; by name else."""
+    """``?sort=`` (name, patients, appointments per working day or a shown measure) and
+    ``?dir=asc|desc``; by name else."""
     sort = request.GET.get("sort", NAME)
-    if sort not in (NAME, PATIENTS, *columns):
+    if sort not in (NAME, PATIENTS, PER_WORKING_DAY, *columns):
         sort = NAME
     return sort, request.GET.get("dir") == DESCENDING
 
@@ -257,7 +282,7 @@ def _access_table(
     return AccessPage(
         query=query,
         table=table,
-        columns=MeasureColumns(shown, sort_links),
+        columns=MeasureColumns(shown, sort_links, per_working_day=True),
         pcn_rows=rows_sorted(table.pcn_rows, sort, descending=descending),
         practice_rows=rows_sorted(table.practice_rows, sort, descending=descending),
         sort=sort_links,
@@ -296,7 +321,8 @@ def access(request: HttpRequest) -> HttpResponse:
 
 @portal_page
 def access_csv(request: HttpRequest) -> HttpResponse:
-    """Anyone with a role in the ICB: the access table as CSV, unrounded, sorted as shown."""
+    """Anyone with a role in the ICB: the access table as CSV, unrounded, sorted as shown;
+    appointments per working day last."""
     measures = access_definitions()
     query = _access_query(request, measures)
     if query is None:
@@ -304,7 +330,7 @@ def access_csv(request: HttpRequest) -> HttpResponse:
     page = _access_table(request, query, measures)
     codes = [d.code for d in page.columns.definitions]
     header = ["level", "code", "name", "pcn_code", "place_code", "incomplete_recording",
-              "patients", *codes]  # fmt: skip
+              "patients", *codes, "appointments_per_working_day"]  # fmt: skip
     rows = [
         *(_csv_row("pcn", row, codes) for row in page.pcn_rows),
         *(_csv_row("practice", row, codes) for row in page.practice_rows),
@@ -325,6 +351,7 @@ def _csv_row(level: str, row: AccessRow, codes: list[str]) -> list:
         "yes" if row.incomplete else "",
         "" if row.patients is None else row.patients,
         *("" if row.value(code) is None else row.value(code) for code in codes),
+        "" if row.per_working_day is None else row.per_working_day,
     ]
 
 

@@ -21,6 +21,9 @@ from tests.pages import page_as, visible_text
 
 APRIL_2025 = dt.date(2025, 4, 1)
 TRIAGE = "Clinical Triage"
+# Working days in England: March 2025 has 21 weekdays and no bank holiday; April 2025 has 22
+# weekdays less Good Friday (18th) and Easter Monday (21st).
+MARCH_WORKING_DAYS, APRIL_WORKING_DAYS = 21, 20
 
 # Registered patients in March 2025 (conftest): L85001 6,000, L85002 7,000, L85003 8,000,
 # L85005 9,000, L85006 10,000, L85004 11,000, J99001 12,000.
@@ -46,6 +49,10 @@ ACCESS = reverse("metrics:access")
 ACCESS_CSV = reverse("metrics:access_csv")
 PRACTICE_CSV = reverse("metrics:org_access_csv", args=["practice", "L85001"])
 PCN_CSV = reverse("metrics:org_access_csv", args=["pcn", "U00001"])
+CHART_CSV_HEADER = [
+    "measure", "period", "org_code", "numerator", "denominator", "value", "per_working_day",
+    "icb_code", "icb_value", "england_p10", "england_median", "england_p90",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -69,6 +76,8 @@ PAGES = {
     "access csv": f"{ACCESS_CSV}?icb=QSL",
     "practice csv": PRACTICE_CSV,
     "pcn csv": PCN_CSV,
+    "practice chart csv": f"{PRACTICE_CSV}?measure=same_day_pct",
+    "pcn chart csv": f"{PCN_CSV}?measure=appointments_total",
 }
 EXPECTED = {
     "anonymous": 302,
@@ -120,6 +129,15 @@ def test_a_practice_access_csv_is_refused_outside_the_readers_icbs(client, tree,
     assert client.get(PRACTICE_CSV).status_code == 403
     url = reverse("metrics:org_access_csv", args=["practice", "J99001"])
     assert client.get(url).status_code == 200
+
+
+def test_a_charts_csv_is_refused_outside_the_readers_icbs(client, tree, march):
+    client.force_login(pages.other_icb_manager(tree))
+
+    assert client.get(f"{PRACTICE_CSV}?measure=same_day_pct").status_code == 403
+    assert client.get(f"{PCN_CSV}?measure=same_day_pct").status_code == 403
+    own = reverse("metrics:org_access_csv", args=["practice", "J99001"])
+    assert client.get(f"{own}?measure=same_day_pct").status_code == 200
 
 
 def test_only_practices_and_pcns_have_an_access_csv(client, icb_manager, march):
@@ -218,6 +236,58 @@ def test_a_charts_table_holds_the_organisation_icb_and_england_figures(client, b
     assert "Mar 2025 60.0% 60.8%" in table
 
 
+def test_each_chart_links_to_a_csv_of_its_own_measure(client, board_member, march):
+    html = page_as(client, board_member, f"{PRACTICE}?measure=unmapped_pct").content.decode()
+
+    for code in ("appointments_per_1000_patients", "same_day_pct", "within_14_days_pct",
+                 "dna_pct", "acc08_within_14_days_pct", "unmapped_pct"):  # fmt: skip
+        assert html.count(f'href="{PRACTICE_CSV}?measure={code}"') == 1
+    assert html.count(f'href="{PRACTICE_CSV}"') == 1  # every measure, every month
+
+
+def test_a_pcns_charts_link_to_the_pcns_own_csvs(client, board_member, march):
+    html = page_as(client, board_member, PCN_A).content.decode()
+
+    assert f'href="{PCN_CSV}?measure=same_day_pct"' in html
+    assert f'href="{PRACTICE_CSV}?measure=same_day_pct"' not in html
+
+
+def chart_table(text: str, title: str, org_name: str = "Surgery L85001") -> str:
+    caption = f"{title}: {org_name}, its ICB and practices in England, by month, latest month first"
+    return text.split(caption)[1].split("Download")[0]
+
+
+def test_a_count_is_also_shown_per_working_day_in_its_charts_table(client, board_member, march):
+    text = visible_text(page_as(client, board_member, f"{PRACTICE}?measure=appointments_total"))
+    table = chart_table(text, "Appointments")
+
+    # 1,000 appointments over 21 working days; the ICB 5,000; England's practices that
+    # recorded completely 800, 900, 900, 1,000, 1,000, 1,000 (median 950, 10th 850, 90th 1,000).
+    assert (
+        "Month Surgery L85001 Surgery L85001, per working day NHS Somerset ICB "
+        "Median practice in England Practices in England, 10th to 90th percentile "
+        "Mar 2025 1,000 47.6 5,000 950 850 to 1,000"
+    ) in table
+    assert "Per working day: weekdays in the month, less bank holidays in England." in table
+
+
+def test_a_percentage_has_no_per_working_day_column(client, board_member, march):
+    text = visible_text(page_as(client, board_member, PRACTICE))
+    table = chart_table(text, "Same-day appointments")
+
+    assert "per working day" not in table.lower()
+    # England: 12.5, 50, 60, 60, 100 and 100 (L85005 left out): median 60, 10th 31.25.
+    assert "Mar 2025 60.0% 60.8% 60.0% 31.2% to 100.0%" in table
+
+
+def test_a_pcns_charts_table_shows_its_appointments_per_working_day(client, board_member, march):
+    text = visible_text(page_as(client, board_member, f"{PCN_A}?measure=appointments_total"))
+    table = chart_table(text, "Appointments", "PCN U00001")
+
+    # L85001, L85002 and L85004: 2,800 appointments over 21 working days.
+    assert "Mar 2025 2,800 133.3 5,000" in table
+
+
 def test_another_measure_is_charted_when_chosen(client, board_member, march):
     html = page_as(client, board_member, f"{PRACTICE}?measure=unmapped_pct").content.decode()
 
@@ -275,6 +345,109 @@ def test_the_pcn_csv_holds_the_pcns_own_values(client, board_member, march):
     assert total["percentile_england"] == ""
 
 
+def chart_csv(client, user, url: str, measure: str) -> tuple[list[str], list[dict[str, str]]]:
+    response = page_as(client, user, f"{url}?measure={measure}")
+    assert response.status_code == 200
+    header = next(csv.reader(io.StringIO(response.content.decode())))
+    return header, csv_rows(response)
+
+
+def test_a_charts_csv_holds_the_figures_behind_that_chart(client, board_member, march):
+    response = page_as(client, board_member, f"{PRACTICE_CSV}?measure=same_day_pct")
+    header, rows = chart_csv(client, board_member, PRACTICE_CSV, "same_day_pct")
+
+    assert 'filename="access-L85001-same_day_pct.csv"' in response["Content-Disposition"]
+    assert header == CHART_CSV_HEADER
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["measure"], row["period"], row["org_code"]) == (
+        "same_day_pct", "2025-03-01", "L85001"
+    )  # fmt: skip
+    assert (row["numerator"], row["denominator"]) == ("600", "1000")
+    assert float(row["value"]) == 60.0
+    assert row["per_working_day"] == ""  # a percentage has none: blank, not 0
+    # QSL: 3,040 same-day appointments of 5,000.
+    assert row["icb_code"] == "QSL" and float(row["icb_value"]) == pytest.approx(60.8)
+    # England: 12.5, 50, 60, 60, 100 and 100, interpolated.
+    assert float(row["england_p10"]) == pytest.approx(31.25)
+    assert float(row["england_median"]) == pytest.approx(60.0)
+    assert float(row["england_p90"]) == pytest.approx(100.0)
+
+
+def test_a_charts_csv_gives_a_count_per_working_day_without_bank_holidays(
+    client, board_member, march, tmp_path
+):
+    april = tmp_path / "april"
+    april.mkdir()
+    gpad_month_load(april, MARCH_ROWS, APRIL_2025)
+
+    _, rows = chart_csv(client, board_member, PRACTICE_CSV, "appointments_total")
+
+    assert [r["period"] for r in rows] == ["2025-03-01", "2025-04-01"]
+    assert [r["numerator"] for r in rows] == ["1000", "1000"]
+    assert [r["denominator"] for r in rows] == ["", ""]
+    per_day = [float(r["per_working_day"]) for r in rows]
+    assert per_day == pytest.approx([1000 / MARCH_WORKING_DAYS, 1000 / APRIL_WORKING_DAYS])
+    assert per_day[1] == pytest.approx(50.0)
+    assert [float(r["icb_value"]) for r in rows] == [5000.0, 5000.0]
+    assert [float(r["england_median"]) for r in rows][0] == pytest.approx(950.0)
+
+
+def test_a_pcns_chart_csv_follows_its_members_month_by_month(client, board_member, march, tmp_path):
+    april = tmp_path / "april"
+    april.mkdir()
+    gpad_month_load(april, MARCH_ROWS, APRIL_2025)
+
+    _, rows = chart_csv(client, board_member, PCN_CSV, "appointments_total")
+
+    # March: L85001, L85002 and L85004 (2,800); April, after L85004 moved: 1,800.
+    assert [(r["org_code"], r["numerator"]) for r in rows] == [("U00001", "2800"),
+                                                               ("U00001", "1800")]  # fmt: skip
+    assert float(rows[0]["per_working_day"]) == pytest.approx(2800 / MARCH_WORKING_DAYS)
+    assert float(rows[1]["per_working_day"]) == pytest.approx(90.0)  # 1,800 / 20
+
+
+def test_a_charts_csv_matches_the_rows_of_its_table(client, board_member, march):
+    text = visible_text(page_as(client, board_member, PCN_A))
+    table = chart_table(text, "Same-day appointments", "PCN U00001")
+    _, rows = chart_csv(client, board_member, PCN_CSV, "same_day_pct")
+
+    # 1,200 same-day appointments of 2,800.
+    assert (rows[0]["numerator"], rows[0]["denominator"]) == ("1200", "2800")
+    assert float(rows[0]["value"]) == pytest.approx(42.857, abs=0.001)
+    shown = f"Mar 2025 {float(rows[0]['value']):.1f}% {float(rows[0]['icb_value']):.1f}%"
+    assert shown == "Mar 2025 42.9% 60.8%" and shown in table
+
+
+@pytest.mark.parametrize("measure", ["no_such_measure", "SAME_DAY_PCT", "gpad"])
+def test_a_charts_csv_for_an_unknown_measure_is_not_found(client, board_member, march, measure):
+    response = page_as(client, board_member, f"{PRACTICE_CSV}?measure={measure}")
+
+    assert response.status_code == 404
+
+
+def test_a_charts_csv_for_an_unknown_organisation_is_not_found(client, board_member, march):
+    url = reverse("metrics:org_access_csv", args=["practice", "L00404"])
+
+    assert page_as(client, board_member, f"{url}?measure=same_day_pct").status_code == 404
+
+
+def test_a_charts_csv_queries_do_not_grow_with_months_loaded(client, board_member, march, tmp_path):
+    client.force_login(board_member)
+    url = f"{PCN_CSV}?measure=same_day_pct"
+    with CaptureQueriesContext(connection) as one_month:
+        client.get(url)
+    april = tmp_path / "april"
+    april.mkdir()
+    gpad_month_load(april, MARCH_ROWS, APRIL_2025)
+
+    with CaptureQueriesContext(connection) as two_months:
+        rows = csv_rows(client.get(url))
+
+    assert len(rows) == 2
+    assert len(two_months.captured_queries) == len(one_month.captured_queries)
+
+
 # --- The ICB access page ----------------------------------------------------------------------
 
 
@@ -282,14 +455,17 @@ def test_the_access_page_has_a_row_per_pcn_and_per_practice(client, board_member
     text = visible_text(page_as(client, board_member, ACCESS))
 
     assert "Access: GP appointments, Mar 2025" in text
+    # Per working day: 2,800 / 21 = 133.3 and 1,000 / 21 = 47.6.
     assert (
-        "PCN PCN U00001 (U00001) Appointments 2,800 Registered patients 24,000 "
-        "Appointments per 1,000 patients 116.7 Same-day appointments 42.9%"
+        "PCN PCN U00001 (U00001) Appointments 2,800 Appointments per working day 133.3 "
+        "Registered patients 24,000 Appointments per 1,000 patients 116.7 "
+        "Same-day appointments 42.9%"
     ) in text
     assert (
         "Practice Surgery L85001 (L85001) PCN PCN U00001 Appointments 1,000 "
-        "Registered patients 6,000 Appointments per 1,000 patients 166.7 "
-        "Same-day appointments 60.0% Appointments within 14 days 90.0% Did not attend 10.0%"
+        "Appointments per working day 47.6 Registered patients 6,000 "
+        "Appointments per 1,000 patients 166.7 Same-day appointments 60.0% "
+        "Appointments within 14 days 90.0% Did not attend 10.0%"
     ) in text
     assert "Practice Surgery L85006 (L85006) PCN No PCN Appointments 900" in text
 
@@ -344,6 +520,29 @@ def test_an_unknown_sort_falls_back_to_names(client, board_member, march):
     assert practice_order(response)[0] == "L85001 (L85001"
 
 
+def test_the_reference_rows_show_appointments_per_working_day(client, board_member, march):
+    text = visible_text(page_as(client, board_member, ACCESS))
+
+    # QSL 5,000 and England 5,600 appointments over 21 working days.
+    assert "NHS Somerset ICB (QSL) Appointments 5,000 Appointments per working day 238.1" in text
+    assert "England (national) Appointments 5,600 Appointments per working day 266.7" in text
+
+
+def test_the_practice_table_sorts_by_appointments_per_working_day(client, board_member, march):
+    client.force_login(board_member)
+
+    up = practice_order(client.get(f"{ACCESS}?sort=per_working_day&dir=asc"))
+    html = client.get(f"{ACCESS}?sort=per_working_day&dir=desc").content.decode()
+
+    # Per working day: L85005 19.0, L85002 38.1, L85003 and L85006 42.9, L85001 47.6.
+    assert up == ["L85005 (L85005", "L85002 (L85002", "L85003 (L85003", "L85006 (L85006",
+                  "L85001 (L85001"]  # fmt: skip
+    heading = html.split('aria-sort="descending"')[1].split("</th>")[0]
+    assert (
+        "Appointments per working day" in heading and "sort=per_working_day&amp;dir=asc" in heading
+    )
+
+
 def test_filtering_by_pcn_keeps_its_practices_only(client, board_member, march):
     page = visible_text(page_as(client, board_member, f"{ACCESS}?pcn=U00001"))
     text = page.split("PCNs, Mar 2025")[1]
@@ -395,6 +594,22 @@ def test_the_access_csv_matches_the_database_and_the_page_order(client, board_me
     assert next(r for r in practices if r["code"] == "L85005")["incomplete_recording"] == "yes"
     levels = [r["level"] for r in rows]
     assert levels.count("pcn") == 3 and levels[-2:] == ["icb", "england"]
+
+
+def test_the_access_csv_ends_with_appointments_per_working_day(client, board_member, march):
+    response = page_as(client, board_member, f"{ACCESS_CSV}?sort=per_working_day&dir=desc")
+    header = next(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(response)
+
+    assert header[-1] == "appointments_per_working_day"
+    practices = [r for r in rows if r["level"] == "practice"]
+    # 1,000 each for Moving Surgery and L85001 (ties by name), then 900, 900, 800 and 400.
+    assert [r["code"] for r in practices] == ["L85004", "L85001", "L85003", "L85006", "L85002",
+                                              "L85005"]  # fmt: skip
+    per_day = {r["code"]: float(r["appointments_per_working_day"]) for r in rows}
+    assert per_day["L85001"] == pytest.approx(1000 / MARCH_WORKING_DAYS)
+    assert per_day["U00001"] == pytest.approx(2800 / MARCH_WORKING_DAYS)
+    assert per_day["QSL"] == pytest.approx(5000 / MARCH_WORKING_DAYS)
 
 
 def test_the_access_page_queries_do_not_grow_with_practices(
