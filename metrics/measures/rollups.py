@@ -17,7 +17,15 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import GreaterThan
 
 from metrics.models import GpadPracticeMonth, RollupMember
-from practices.models import ListSize, Membership, Organisation, OrgKind, Relation
+from metrics.models.gpad import NO_PCN
+from practices.models import (
+    ListSize,
+    Membership,
+    MembershipBasis,
+    Organisation,
+    OrgKind,
+    Relation,
+)
 
 ENGLAND_CODE = "ENG"
 
@@ -75,7 +83,12 @@ def _chain_build(cursor, month: dt.date) -> None:
                 order_by=F("parent__code").asc(),
             )
         )
-        .values(link_relation=F("relation"), link_child=F("child_id"), link_parent=F("parent_id"))
+        .values(
+            link_relation=F("relation"),
+            link_child=F("child_id"),
+            link_parent=F("parent_id"),
+            link_basis=F("basis"),
+        )
         .annotate(link_pick=F("pick"))
     )
     sql, params = links.query.sql_with_params()
@@ -83,23 +96,28 @@ def _chain_build(cursor, month: dt.date) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
         "CREATE TEMPORARY TABLE rollup_links AS SELECT link_relation AS relation, "  # noqa: S608
-        f"link_child AS child_id, link_parent AS parent_id FROM ({sql}) l WHERE link_pick = 1",
+        "link_child AS child_id, link_parent AS parent_id, link_basis AS basis "
+        f"FROM ({sql}) l WHERE link_pick = 1",
         params,
     )
     months = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
 
-    def joined(alias: str, relation: str, child: str) -> str:
+    def joined(alias: str, relation: str, child: str, also: str = "") -> str:
         return (
             f"LEFT JOIN rollup_links {alias} ON {alias}.relation = '{relation}' "
-            f"AND {alias}.child_id = {child} "
+            f"AND {alias}.child_id = {child} {also}"
         )
+
+    # A month the practice was reported in no PCN outranks a PCN link only seen in a
+    # snapshot, as a reported PCN does.
+    no_pcn = f"AND NOT (g.pcn_code = '{NO_PCN}' AND pcn.basis = '{MembershipBasis.OBSERVED}') "
 
     cursor.execute(
         "CREATE TEMPORARY TABLE rollup_chain AS SELECT g.practice_id AS practice_id, "  # noqa: S608
         "pcn.parent_id AS pcn_id, COALESCE(ps.parent_id, pcs.parent_id) AS place_id, "
         "icb.parent_id AS icb_id, region.parent_id AS region_id, g.incomplete AS incomplete "
         f"FROM {months} g "
-        + joined("pcn", Relation.PRACTICE_PCN, "g.practice_id")
+        + joined("pcn", Relation.PRACTICE_PCN, "g.practice_id", no_pcn)
         + joined("ps", Relation.PRACTICE_SUB_ICB, "g.practice_id")
         + joined("pcs", Relation.PCN_SUB_ICB, "pcn.parent_id")
         + joined("icb", Relation.SUB_ICB_ICB, "COALESCE(ps.parent_id, pcs.parent_id)")

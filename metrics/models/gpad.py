@@ -124,6 +124,11 @@ class AppointmentCount(models.Model):
 CLINICAL_TRIAGE = "clinical_triage"
 
 
+# GpadPracticeMonth.pcn_code of a month in which the practice was reported in no PCN
+# ("Unallocated"); blank means the file did not say.
+NO_PCN = "-"
+
+
 class GpadPracticeMonth(models.Model):
     """What a month's GPAD said about a practice: the PCN and sub-ICB it reported, and
     which batch and file its rows came from."""

@@ -689,6 +689,35 @@ def test_a_practice_that_changes_pcn_in_the_rows_is_rolled_up_to_each_months_pcn
     assert not MeasureValue.objects.filter(org__code="U00003", measure_id="appointments_total")
 
 
+@pytest.mark.parametrize("careful", [False, True], ids=["fast path", "careful path"])
+def test_a_month_reported_in_no_pcn_outranks_a_pcn_only_seen_in_a_snapshot(tree, tmp_path, careful):
+    leaver = Organisation.objects.create(kind=OrgKind.PRACTICE, code="L85007", name="Leaver")
+    Membership.objects.create(
+        relation=Relation.PRACTICE_PCN,
+        child=leaver,
+        parent=tree.pcn_c,
+        basis=MembershipBasis.OBSERVED,
+    )
+    cells = [Cell("L85007", 100, month=MARCH, pcn="U00001"),
+             Cell("L85007", 300, month=APRIL, pcn="Unallocated")]  # fmt: skip
+    members = {}
+    for month in (MARCH, APRIL):
+        rows: list[Cell | list[str]] = [c for c in cells if c.month == month]
+        if careful:
+            rows.append([])  # a blank line sends the file down the careful path
+        members[csv_name(month)] = crosstab_bytes(rows)
+
+    batch = load(zip_of(tmp_path, "Practice_Level_Crosstab_Apr_25.zip", members))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert pcns_of("L85007", MARCH) == {"U00001"}
+    assert pcns_of("L85007", APRIL) == set()
+    assert reported_links("L85007") == {("U00001", MARCH, dt.date(2025, 3, 31))}
+    assert not MeasureValue.objects.filter(org__code="U00003", period=APRIL).exists()
+    assert value("appointments_total", "L85007", APRIL).numerator == 300
+    assert value("appointments_total", "QSL", APRIL).numerator == 300  # its place still counts
+
+
 def test_a_published_dated_membership_wins_over_the_pcn_gpad_reports(tree, tmp_path):
     cells = [Cell("L85004", 100, month=MARCH, pcn="U00003"),
              Cell("L85004", 300, month=APRIL, pcn="U00003")]  # fmt: skip

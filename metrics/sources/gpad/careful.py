@@ -24,8 +24,8 @@ from metrics.sources.gpad.lookups import (
     Categories,
     Practices,
     month_of,
-    pcn_code,
     practice_code,
+    reported_pcn,
     seen,
     sub_icb_code,
 )
@@ -169,7 +169,7 @@ class CarefulReader:
         pending.counts.append(count)
         pending.rows.append(number)
         reported = (
-            pcn_code(values.get("PCN_CODE", "")),
+            reported_pcn(values.get("PCN_CODE", "")),
             sub_icb_code(values.get("SUB_ICB_LOCATION_CODE", "")),
         )
         pending.reported.setdefault((practice_id, month), set()).add(reported)

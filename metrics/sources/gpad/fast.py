@@ -24,8 +24,8 @@ from metrics.sources.gpad.lookups import (
     Categories,
     Practices,
     month_of,
-    pcn_code,
     practice_code,
+    reported_pcn,
     seen,
     sub_icb_code,
 )
@@ -194,7 +194,7 @@ def _texts(columns: dict[str, pa.Array], pairs: set[tuple[int, int]]) -> set[tup
     )
     return {
         (
-            pcn_code(pcn_values[p]) if p >= 0 else "",
+            reported_pcn(pcn_values[p]) if p >= 0 else "",
             sub_icb_code(place_values[s]) if s >= 0 else "",
         )
         for p, s in pairs

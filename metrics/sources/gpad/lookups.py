@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from metrics.models import AppointmentCategory, CategoryAlias, Dimension
-from metrics.models.gpad import CLINICAL_TRIAGE, DIMENSION_COLUMNS
+from metrics.models.gpad import CLINICAL_TRIAGE, DIMENSION_COLUMNS, NO_PCN
 from metrics.sources.base import WriteContext
 from metrics.sources.readers import (
     PCN_CODE,
@@ -140,6 +140,15 @@ def pcn_code(raw: str) -> str:
     """A PCN code, or '' for a practice in no PCN (published as Unallocated and the like)."""
     code = ods_code(raw)
     return code if PCN_CODE.fullmatch(code) and not is_sentinel(code) else ""
+
+
+def reported_pcn(raw: str) -> str:
+    """The PCN a month's row reports: its code, ``NO_PCN`` for a practice published in no
+    PCN (Unallocated and the like), or '' when the row does not say."""
+    code = ods_code(raw)
+    if PCN_CODE.fullmatch(code) and not is_sentinel(code):
+        return code
+    return NO_PCN if code and is_sentinel(code) else ""
 
 
 def sub_icb_code(raw: str) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from core.bulk import rows_insert
 from metrics.models import GpadPracticeMonth
+from metrics.models.gpad import NO_PCN
 from metrics.sources.base import WriteContext
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
 from practices.services import NEW_LINK_COLUMNS, OrgRecord, organisations_upsert
@@ -143,7 +144,7 @@ def _reported_links_sync(
 
 def _runs(practices: LoadPractices, field: str) -> list[tuple[int, str, dt.date, dt.date]]:
     """(practice, code, first month, last month) for each run of consecutive months in
-    which a practice reported the same code (blank codes left out).
+    which a practice reported the same code (blank codes, and months in no PCN, left out).
 
     Worked out in the database, which returns only the runs: a practice's history grows by
     a month with every load, and reading all of it into Python made each load slower than
@@ -155,11 +156,11 @@ def _runs(practices: LoadPractices, field: str) -> list[tuple[int, str, dt.date,
         f"SELECT practice_id, code, MIN(month), MAX(month) FROM (SELECT practice_id, "  # noqa: S608
         f"{field} AS code, month, {_month_number('month')} - ROW_NUMBER() OVER "
         f"(PARTITION BY practice_id, {field} ORDER BY month) AS run FROM {table} "
-        f"WHERE {chosen}) months WHERE code <> '' "
+        f"WHERE {chosen}) months WHERE code NOT IN ('', %s) "
         f"GROUP BY practice_id, code, run ORDER BY practice_id, MIN(month)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, NO_PCN])
         return [
             (practice_id, code, _date(first), _date(last))
             for practice_id, code, first, last in cursor.fetchall()

@@ -16,6 +16,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from core.bulk import rows_insert
 from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth
+from metrics.models.gpad import NO_PCN
 from metrics.planner import MONTH_BY_INDEX, NO_JIT, planned_with
 from metrics.sources.base import WriteContext
 from metrics.sources.gpad.chunks import Chunk, Tally
@@ -255,7 +256,7 @@ def _reported(practice_id: int, month: dt.date, pairs: set[tuple[str, str]] | No
     ordered = sorted(pairs or {("", "")})
     notes = []
     if len(ordered) > 1:
-        shown = ", ".join(p or "no PCN" for p, _ in ordered)
+        shown = ", ".join(p if p not in ("", NO_PCN) else "no PCN" for p, _ in ordered)
         notes.append(
             f"Practice id {practice_id} was reported in {shown} in {month:%b %Y}; used the first."
         )
