@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from core.demo.generator import ICB_CODE, demo_files_write
 from core.models import Role, RoleAssignment
-from metrics.models import BatchStatus, ImportBatch
+from metrics.models import BaselineSetting, BatchStatus, ImportBatch
 from metrics.services import import_file
 from practices.models import Organisation, OrgKind
 
@@ -35,6 +36,24 @@ def demo_icb_load(*, out_dir: Path, appointments: bool = True) -> list[ImportBat
             raise RuntimeError(f"The demo file {path.name} did not load: {batch.outcome}")
         batches.append(batch)
     return batches
+
+
+# The demo's GPAD starts in August 2024, long after the default 2019 baseline: its ICB
+# managers compare against October 2024, the first autumn in the data.
+DEMO_BASELINE = dt.date(2024, 10, 1)
+
+
+def demo_baseline_choose() -> dt.date | None:
+    """The demo ICB's baseline month, chosen as its ICB manager would on the baseline page,
+    unless one has been chosen already (a reload keeps what a user picked)."""
+    from metrics.measures.baseline import baseline_month_of, baseline_month_set
+
+    icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
+    if BaselineSetting.objects.filter(icb=icb).exists():
+        return baseline_month_of(icb)
+    manager = User.objects.get(username="icb.manager")
+    baseline_month_set(icb=icb, month=DEMO_BASELINE, user=manager)
+    return DEMO_BASELINE
 
 
 def demo_workforce_load(*, out_dir: Path) -> list[ImportBatch]:

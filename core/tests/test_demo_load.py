@@ -47,6 +47,11 @@ def test_the_whole_demo_loads_with_27_months_of_appointments_and_reloads_unchang
     icb = Organisation.objects.get(code=ICB_CODE)
     same_day = MeasureValue.objects.get(org=icb, period=LAST_MONTH, measure_id="same_day_pct")
     assert 35 < same_day.value < 55 and same_day.change_year is not None
+    # The demo ICB compares against October 2024 (its data starts after 2019).
+    october = MeasureValue.objects.get(
+        org=icb, period=dt.date(2024, 10, 1), measure_id="same_day_pct"
+    )
+    assert same_day.change_baseline == pytest.approx(same_day.value - october.value)
     flagged = GpadPracticeMonth.objects.filter(incomplete=True, month=LAST_MONTH)
     assert [row.practice.code for row in flagged] == [data_quality_practice_code(demo_structure())]
 

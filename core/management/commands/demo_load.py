@@ -8,7 +8,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from core.demo.generator import ICB_CODE
-from core.services import demo_icb_load, demo_users_create, demo_workforce_load
+from core.services import (
+    demo_baseline_choose,
+    demo_icb_load,
+    demo_users_create,
+    demo_workforce_load,
+)
 from practices.models import Organisation
 
 
@@ -34,6 +39,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Loading the demo ICB from {out} through the importers:")
         for batch in [*demo_icb_load(out_dir=out), *demo_workforce_load(out_dir=out)]:
             self.stdout.write(f"  {batch.source:<16} {batch.file_name:<40} {batch.outcome}")
+        baseline = demo_baseline_choose()
+        if baseline is not None:
+            self.stdout.write(f"  Baseline month for changes on the baseline: {baseline:%B %Y}")
 
     def _users(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo data only):"))
