@@ -663,18 +663,20 @@ def pcns_of(code: str, month: dt.date) -> set[str]:
     return set(rows.values_list("org__code", flat=True))
 
 
+def observed_in_pcn(code: str, pcn: Organisation) -> None:
+    """A practice with what an undated Mapping.csv snapshot leaves: an observed PCN link."""
+    practice = Organisation.objects.create(kind=OrgKind.PRACTICE, code=code, name="Snapshot")
+    Membership.objects.create(
+        relation=Relation.PRACTICE_PCN, child=practice, parent=pcn, basis=MembershipBasis.OBSERVED
+    )
+
+
 @pytest.mark.parametrize("registered", [False, True], ids=["unknown", "observed in Mapping.csv"])
 def test_a_practice_that_changes_pcn_in_the_rows_is_rolled_up_to_each_months_pcn(
     tree, tmp_path, registered
 ):
-    if registered:  # what an undated Mapping.csv snapshot leaves: an observed link
-        moving = Organisation.objects.create(kind=OrgKind.PRACTICE, code="L85007", name="Mover")
-        Membership.objects.create(
-            relation=Relation.PRACTICE_PCN,
-            child=moving,
-            parent=tree.pcn_c,
-            basis=MembershipBasis.OBSERVED,
-        )
+    if registered:
+        observed_in_pcn("L85007", tree.pcn_c)
     cells = [Cell("L85007", 100, month=MARCH, pcn="U00001"),
              Cell("L85007", 300, month=APRIL, pcn="U00002")]  # fmt: skip
     members = {csv_name(m): month_csv([c for c in cells if c.month == m]) for m in (MARCH, APRIL)}
@@ -691,13 +693,7 @@ def test_a_practice_that_changes_pcn_in_the_rows_is_rolled_up_to_each_months_pcn
 
 @pytest.mark.parametrize("careful", [False, True], ids=["fast path", "careful path"])
 def test_a_month_reported_in_no_pcn_outranks_a_pcn_only_seen_in_a_snapshot(tree, tmp_path, careful):
-    leaver = Organisation.objects.create(kind=OrgKind.PRACTICE, code="L85007", name="Leaver")
-    Membership.objects.create(
-        relation=Relation.PRACTICE_PCN,
-        child=leaver,
-        parent=tree.pcn_c,
-        basis=MembershipBasis.OBSERVED,
-    )
+    observed_in_pcn("L85007", tree.pcn_c)
     cells = [Cell("L85007", 100, month=MARCH, pcn="U00001"),
              Cell("L85007", 300, month=APRIL, pcn="Unallocated")]  # fmt: skip
     members = {}
