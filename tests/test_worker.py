@@ -52,24 +52,6 @@ def worker_queue():
     yield queue
     process.terminate()
     process.wait(timeout=30)
-    _worker_sessions_gone()
-
-
-def _worker_sessions_gone(seconds: float = 10) -> None:
-    """PostgreSQL ends a departed client's session a moment after it exits: wait for the
-    worker's to end, or dropping the test database at the close of the run fails."""
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT COUNT(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
 
 
 def test_an_import_sent_through_the_broker_is_run_by_a_separate_worker(worker_queue):
