@@ -11,6 +11,7 @@ from django.db import transaction
 
 from core.demo.generator import ICB_CODE, demo_files_write
 from core.models import Role, RoleAssignment
+from metrics.measures.baseline import baseline_month_of, baseline_month_set
 from metrics.models import BaselineSetting, BatchStatus, ImportBatch
 from metrics.services import import_file
 from practices.models import Organisation, OrgKind
@@ -46,8 +47,6 @@ DEMO_BASELINE = dt.date(2024, 10, 1)
 def demo_baseline_choose() -> dt.date | None:
     """The demo ICB's baseline month, chosen as its ICB manager would on the baseline page,
     unless one has been chosen already (a reload keeps what a user picked)."""
-    from metrics.measures.baseline import baseline_month_of, baseline_month_set
-
     icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
     if BaselineSetting.objects.filter(icb=icb).exists():
         return baseline_month_of(icb)

@@ -43,7 +43,6 @@ from metrics.sources.gpad.store import (
     practice_months_record,
 )
 from metrics.sources.readers import Header
-from practices.models import Organisation
 
 
 @register
@@ -144,10 +143,8 @@ class GpadLoad:
         twice = sorted(key for key in tally.totals if key in self.tally.totals)
         if not twice:
             return
-        codes = dict(
-            Organisation.objects.filter(pk__in={p for p, _ in twice}).values_list("pk", "code")
-        )
-        shown = ", ".join(f"{codes.get(p, p)} ({month:%b %Y})" for p, month in twice[:20])
+        codes = {pk: code for code, pk in self.practices.ids.items()}
+        shown = ", ".join(f"{codes[p]} ({month:%b %Y})" for p, month in twice[:20])
         more = f" and {len(twice) - 20} more" if len(twice) > 20 else ""
         self.problems.add(
             None,
@@ -190,8 +187,7 @@ class GpadLoad:
                 f"Replaced {replaced.rows:,} rows loaded earlier for the same months."
             )
         for month, practice_ids in sorted(replaced.dropped.items()):
-            codes = Organisation.objects.filter(pk__in=practice_ids).order_by("code")
-            shown = ", ".join(codes.values_list("code", flat=True)[:50])
+            shown = ", ".join(self.practices.codes_of(practice_ids)[:50])
             self.parsed.notes.append(
                 f"{month:%b %Y} as loaded now no longer holds {len(practice_ids)} practice(s) "
                 f"an earlier load had in the same places; their rows for it were removed: "

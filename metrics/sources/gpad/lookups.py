@@ -94,6 +94,11 @@ class Practices:
     def id_for(self, code: str) -> int | None:
         return self.ids.get(code)
 
+    def codes_of(self, practice_ids) -> list[str]:
+        """The codes of these practices (known or added), in code order."""
+        wanted = set(practice_ids)
+        return sorted(code for code, pk in self.ids.items() if pk in wanted)
+
     def add(self, seen: list[PracticeSeen]) -> None:
         """Create the practices (and their PCNs and places, if new) in three queries."""
         fresh = [s for s in seen if s.code not in self.ids]
@@ -136,12 +141,6 @@ def practice_code(raw: str) -> str | None:
     return code if PRACTICE_CODE.fullmatch(code) else None
 
 
-def pcn_code(raw: str) -> str:
-    """A PCN code, or '' for a practice in no PCN (published as Unallocated and the like)."""
-    code = ods_code(raw)
-    return code if PCN_CODE.fullmatch(code) and not is_sentinel(code) else ""
-
-
 def reported_pcn(raw: str) -> str:
     """The PCN a month's row reports: its code, ``NO_PCN`` for a practice published in no
     PCN (Unallocated and the like), or '' when the row does not say."""
@@ -149,6 +148,12 @@ def reported_pcn(raw: str) -> str:
     if PCN_CODE.fullmatch(code) and not is_sentinel(code):
         return code
     return NO_PCN if code and is_sentinel(code) else ""
+
+
+def pcn_code(raw: str) -> str:
+    """A PCN code to register, or '' for a practice in no PCN or a row that does not say."""
+    code = reported_pcn(raw)
+    return "" if code == NO_PCN else code
 
 
 def sub_icb_code(raw: str) -> str:

@@ -202,23 +202,13 @@ def months_replace(*, tally: Tally, batch_id: int) -> Replaced:
     replaced = Replaced()
     for month, practice_ids in by_month.items():
         loaded = GpadPracticeMonth.objects.filter(month=month).exclude(batch_id=batch_id)
-        held = set(practice_ids)
-        earlier = set(
-            loaded.filter(practice_id__in=practice_ids).values_list("practice_id", flat=True)
-        )
-        gone = sorted(
-            set(
-                loaded.filter(sub_icb_code__in=sorted(places[month])).values_list(
-                    "practice_id", flat=True
-                )
-            )
-            - held
-        )
-        if not earlier and not gone:
+        earlier = loaded.filter(practice_id__in=practice_ids).values_list("practice_id", flat=True)
+        in_places = loaded.filter(sub_icb_code__in=sorted(places[month]))
+        gone = sorted(set(in_places.values_list("practice_id", flat=True)) - set(practice_ids))
+        removed = sorted({*earlier, *gone})
+        if not removed:
             continue
-        old = AppointmentCount.objects.filter(
-            month=month, practice_id__in=sorted(earlier | set(gone))
-        )
+        old = AppointmentCount.objects.filter(month=month, practice_id__in=removed)
         with planned_with(MONTH_BY_INDEX | NO_JIT):
             replaced.rows += old.exclude(batch_id=batch_id).delete()[0]
         if gone:
