@@ -14,16 +14,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.ods import (  # noqa: F401 - the code patterns, re-exported for the sources
+    ICB_CODE,
+    PCN_CODE,
+    PRACTICE_CODE,
+    REGION_CODE,
+    SENTINEL_CODES,
+    SUB_ICB_CODE,
+    is_sentinel,
+)
 from metrics.sources.base import ProblemLog, WrongKindOfFile
 
 _SPACES = re.compile(r"\s+")
-SENTINEL_CODES = {"UNASSIGNED", "UNMAPPED", "NULL", "UNALLOCATED", "UNKNOWN", ""}
-
-PRACTICE_CODE = re.compile(r"^[A-Z]\d{5}$")
-PCN_CODE = re.compile(r"^U\d{5}$")
-SUB_ICB_CODE = re.compile(r"^[0-9A-Z]{3}$")
-ICB_CODE = re.compile(r"^Q[0-9A-Z]{2}$")
-REGION_CODE = re.compile(r"^Y\d{2}$")
 
 _MONTHS = {
     m: i
@@ -68,10 +70,6 @@ def _keep_case(word: str) -> bool:
 
 def ods_code(value: str | None) -> str:
     return clean_text(value).upper()
-
-
-def is_sentinel(code: str) -> bool:
-    return code.upper() in SENTINEL_CODES
 
 
 def parse_date(value: str | None) -> dt.date | None:
