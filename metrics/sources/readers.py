@@ -1,14 +1,22 @@
-"""Reading published files as they really are: BOMs, CRLF, renamed columns, odd spacing.
+"""Reading published files as they really are: BOMs, CRLF, renamed columns, odd spacing,
+and text that is not UTF-8.
 
 Row numbers are the ones a person sees when they open the file in a spreadsheet: the
 first line of the file is row 1.
+
+Encodings: published CSVs are UTF-8 (with or without a BOM) or Windows-1252 (NWRS files
+have an en dash as byte 0x96). A file is read as UTF-8 when its first few megabytes are
+UTF-8, else as Windows-1252; never refused for its encoding alone. A byte further on that
+is not UTF-8 is read as Windows-1252 rather than stopping a national file part way.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
+import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -128,9 +136,75 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+UTF_8 = "utf-8-sig"  # reads a file with or without a BOM, dropping the BOM
+WINDOWS_1252 = "cp1252"
+SNIFF_BYTES = 4 * 1024 * 1024
+_FALLBACK = "access-portal-cp1252"
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 read as Windows-1252; its five unused bytes as Latin-1."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(_cp1252_char(byte) for byte in bad), error.end
+
+
+def _cp1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode(WINDOWS_1252)
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+codecs.register_error(_FALLBACK, _as_windows_1252)
+
+
+def sniff_encoding(sample: bytes) -> str:
+    """UTF-8 (a BOM or not) if the sample reads as UTF-8, else Windows-1252.
+
+    The sample may end part way through a character: only what it holds is judged. Text
+    has no NUL bytes; a spreadsheet, zip or PDF does, and is refused."""
+    if b"\x00" in sample:
+        raise WrongKindOfFile("The file is not a text (CSV) file.")
+    if sample.startswith(codecs.BOM_UTF8):
+        return UTF_8
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return WINDOWS_1252
+    return UTF_8
+
+
+def text_stream(binary: io.BufferedIOBase) -> io.TextIOWrapper:
+    """A binary file (or zip member) as text for the csv module, its encoding detected from
+    the first few megabytes; read as it goes, never whole."""
+    buffered = io.BufferedReader(binary, buffer_size=SNIFF_BYTES)  # type: ignore[arg-type]
+    encoding = sniff_encoding(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES])
+    return io.TextIOWrapper(buffered, encoding=encoding, errors=_FALLBACK, newline="")
+
+
+def file_encoding(path: Path) -> str:
+    """The encoding a file is read with: "utf-8-sig" or "cp1252"."""
+    with open(path, "rb") as handle:
+        return sniff_encoding(handle.read(SNIFF_BYTES))
+
+
+def open_text(path: Path) -> io.TextIOWrapper:
+    """A CSV file opened as text, whatever of the published encodings it is in."""
+    encoding = file_encoding(path)
+    return open(path, encoding=encoding, errors=_FALLBACK, newline="")
+
+
+def encoding_note(path: Path) -> str | None:
+    """A line for the batch notes when a file was not UTF-8."""
+    if file_encoding(path) == WINDOWS_1252:
+        return "The file is Windows-1252 text rather than UTF-8; it was read as such."
+    return None
+
+
 def raw_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(row number, fields) for every non-blank line; BOM and CRLF handled."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    """(row number, fields) for every non-blank line; BOM, CRLF and encoding handled."""
+    with open_text(path) as handle:
         for number, fields in enumerate(csv.reader(handle), start=1):
             if any(f.strip() for f in fields):
                 yield number, fields
@@ -140,8 +214,6 @@ def first_row(path: Path) -> list[str]:
     try:
         for _, fields in raw_rows(path):
             return fields
-    except UnicodeDecodeError:
-        raise WrongKindOfFile("The file is not a text (CSV) file.") from None
     except csv.Error as error:
         raise WrongKindOfFile(f"The file could not be read as CSV: {error}.") from None
     raise WrongKindOfFile("The file is empty.")
