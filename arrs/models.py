@@ -316,7 +316,9 @@ class InPostCount(models.Model):
 
 class NwrsStaffCount(models.Model):
     """Staff in a PCN at an NWRS census, by staff role: FTE summed, headcount of distinct
-    people. Kept as published, so a change to the role mapping applies at once."""
+    people. Kept as published, so a change to the role mapping applies at once: a negative
+    FTE (an adjustment NWRS publishes) is kept, and the headcount is unknown (blank) where
+    some of the FTE is contracted services, whose people the file does not identify."""
 
     pcn = models.ForeignKey(
         "practices.Organisation", on_delete=models.CASCADE, related_name="nwrs_staff_counts"
@@ -326,7 +328,7 @@ class NwrsStaffCount(models.Model):
     staff_role = models.CharField(max_length=120, blank=True)
     detailed_staff_role = models.CharField(max_length=120, blank=True)
     fte = models.DecimalField(**WTE_DIGITS)
-    headcount = models.PositiveIntegerField()
+    headcount = models.PositiveIntegerField(null=True, blank=True)
     source_batch = models.ForeignKey(
         "metrics.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -338,7 +340,6 @@ class NwrsStaffCount(models.Model):
                 fields=["pcn", "census_date", "staff_role", "detailed_staff_role"],
                 name="nwrs_staff_count_unique",
             ),
-            models.CheckConstraint(condition=Q(fte__gte=0), name="nwrs_staff_count_fte_ok"),
         ]
 
     def __str__(self) -> str:

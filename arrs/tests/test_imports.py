@@ -136,18 +136,23 @@ def test_claims_are_kept_by_month(tmp_path, tree):
     assert months == [dt.date(2026, 4, 1), dt.date(2026, 5, 1)]
 
 
-NWRS_HEADER = (
+NWRS_HEADER = (  # as published: UNIQUE_IDENTIFIER last
     "Data_source,CENSUS_YEAR,CENSUS_MONTH,PCN_CODE,PCN_NAME,SUB_ICB_CODE,SUB_ICB_NAME,ICB_CODE,"
-    "ICB_NAME,COMM_REGION_CODE,COMM_REGION_NAME,UNIQUE_IDENTIFIER,STAFF_GROUP,STAFF_ROLE,"
-    "DETAILED_STAFF_ROLE,FTE\n"
+    "ICB_NAME,COMM_REGION_CODE,COMM_REGION_NAME,STAFF_GROUP,STAFF_ROLE,DETAILED_STAFF_ROLE,FTE,"
+    "UNIQUE_IDENTIFIER\n"
 )
 
 
 def nwrs_row(pcn: str, person: str, staff_role: str, detailed: str, fte: str, month="9") -> str:
-    place = "11X,NHS Somerset ICB - 11X,QSL,NHS Somerset ICB,Y58,South West"
-    group = "Direct Patient Care" if staff_role != "Admin/Non-Clinical" else "Admin/Non-Clinical"
+    place = '11X,"NHS Somerset ICB - 11X",QSL,NHS Somerset ICB,Y58,South West'
+    group = (
+        "Other Admin/Non-clinical staff"
+        if staff_role in ("Admin/Non-Clinical", "Managers")
+        else "Other Direct Patient Care staff"
+    )
+    source = "NWRS contracted services" if person == "NULL" else "NWRS Staff"
     roles = f"{group},{staff_role},{detailed}"
-    return f"NWRS,2026,{month},{pcn},PCN {pcn},{place},{person},{roles},{fte}\n"
+    return f"{source},2026,{month},{pcn},PCN {pcn},{place},{roles},{fte},{person}\n"
 
 
 def test_the_nwrs_file_sums_fte_counts_people_and_skips_pcns_elsewhere(tmp_path, tree):
@@ -170,13 +175,55 @@ def test_the_nwrs_file_sums_fte_counts_people_and_skips_pcns_elsewhere(tmp_path,
     pharmacists = NwrsStaffCount.objects.get(detailed_staff_role="Clinical Pharmacist")
     assert pharmacists.fte == Decimal("1.8") and pharmacists.headcount == 2
     assert pharmacists.census_date == SEP_30
-    assert any("1 PCNs not in the register" in note for note in batch.notes)
+    assert any("1 PCN(s) not in the register" in note for note in batch.notes)
     assert any("Art Therapist" in note for note in batch.notes)
     snapshot = in_post_snapshots([tree.pcn_a.pk])[(tree.pcn_a.pk, SEP_30)]
     pharmacist = ArrsRole.objects.get(code="clinical_pharmacist")
     paramedic = ArrsRole.objects.get(code="paramedic")
     assert snapshot.value(pharmacist.pk) == Decimal("1.8")
     assert snapshot.value(paramedic.pk) == Decimal("0")  # in the census, nobody in the role
+
+
+def test_a_published_windows_1252_file_loads_with_contracted_services_and_adjustments(
+    tmp_path, tree
+):
+    """As NWRS publishes it: Windows-1252 (an en dash), 'Pharmacists / Pharmacist' for clinical
+    pharmacists, contracted services with UNIQUE_IDENTIFIER NULL and a negative FTE."""
+    path = tmp_path / "PCN_Individual_Level_Sep2026.csv"
+    path.write_bytes(
+        (
+            NWRS_HEADER
+            + nwrs_row("U00001", "101", "Pharmacists", "Pharmacist", "1")
+            + nwrs_row("U00001", "102", "Pharmacists", "Pharmacist", "0.5")
+            + nwrs_row("U00001", "NULL", "Pharmacists", "Pharmacist", "0.4")
+            + nwrs_row("U00001", "NULL", "Pharmacists", "Pharmacist", "0.3")
+            + nwrs_row("U00001", "NULL", "Paramedics", "Paramedic", "-0.026666667")
+            + nwrs_row("U00001", "103", "Managers", "Clinical Director \u2013 Medical", "0.2")
+            + nwrs_row("U77777", "201", "Pharmacists", "Pharmacist", "1")
+            + nwrs_row("U77777", "202", "Pharmacists", "Pharmacist", "1")
+        )
+        .replace("\n", "\r\n")
+        .encode("cp1252")
+    )
+
+    batch = import_file(source="nwrs-pcn", path=path)
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert (batch.rows_read, batch.rows_skipped) == (8, 2)
+    counts = {c.detailed_staff_role: c for c in NwrsStaffCount.objects.all()}
+    assert counts["Pharmacist"].fte == Decimal("2.2")
+    assert counts["Pharmacist"].headcount is None  # two people and contracted services
+    assert counts["Clinical Director \u2013 Medical"].headcount == 1
+    assert counts["Paramedic"].fte == Decimal("-0.0267")  # an adjustment, kept
+    notes = " ".join(batch.notes)
+    assert "Windows-1252" in notes
+    assert "Skipped 2 rows for 1 PCN(s) not in the register" in notes and "U77777" in notes
+    assert "3 rows with no UNIQUE_IDENTIFIER" in notes
+    assert "headcount of the staff roles they are in is unknown" in notes
+    assert "1 row with a negative FTE" in notes and "row 6 (U00001, Paramedic" in notes
+    snapshot = in_post_snapshots([tree.pcn_a.pk])[(tree.pcn_a.pk, SEP_30)]
+    pharmacist = ArrsRole.objects.get(code="clinical_pharmacist")
+    assert snapshot.value(pharmacist.pk) == Decimal("2.2")
 
 
 def test_changing_the_staff_role_mapping_changes_staff_in_post_without_a_reload(
@@ -231,5 +278,5 @@ def test_a_bad_census_month_and_fte_are_problems_by_row(tmp_path, tree):
     assert batch.status == BatchStatus.FAILED
     assert problems(batch) == [
         "Row 2, column CENSUS_MONTH: 'Smarch' is not a month",
-        "Row 3, column FTE: 'lots' is not a number of FTE of zero or more",
+        "Row 3, column FTE: 'lots' is not a number of FTE",
     ]

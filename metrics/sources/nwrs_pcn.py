@@ -1,31 +1,43 @@
 """NWRS PCN individual-level file: one row per person per census, PCN-employed staff.
 
 ``Data_source, CENSUS_YEAR, CENSUS_MONTH, PCN_CODE, PCN_NAME, SUB_ICB_CODE, ..., ICB_CODE,
-UNIQUE_IDENTIFIER, STAFF_GROUP, STAFF_ROLE, DETAILED_STAFF_ROLE, FTE``
+..., STAFF_GROUP, STAFF_ROLE, DETAILED_STAFF_ROLE, FTE, UNIQUE_IDENTIFIER``, published in
+Windows-1252 (the readers detect it).
 
 Kept per PCN, census and staff role: FTE summed and headcount as distinct identifiers. The
 file is national and includes roles outside ARRS (clinical directors, managers); which staff
 roles count as which ARRS role is decided when figures are read, through the staff role
-mapping the ICB keeps, so a change to the mapping needs no reload. Rows for PCNs not in the
-register are skipped and counted: the national file covers every ICB.
+mapping the ICB keeps, so a change to the mapping needs no reload.
+
+What is loaded, skipped and refused:
+
+- Rows for PCNs not in the register are skipped and counted, with their PCN codes in the
+  notes: the national file covers every ICB.
+- "NWRS contracted services" rows have ``UNIQUE_IDENTIFIER`` ``NULL``: their FTE counts,
+  but who they are is not known, so a staff role with any of them has no headcount
+  (blank, not one person).
+- A negative FTE is an adjustment NWRS publishes; it is kept in the sum and listed in the
+  notes.
+- A census month, year or FTE that cannot be read is a problem with its row and column, and
+  the file is refused: the ICB's own figures would be wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from arrs.services.loads import NwrsRecord, nwrs_staff_counts_write
 from arrs.years import month_end
 from metrics.sources import register
-from metrics.sources.arrs_tables import parse_amount
 from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
 from metrics.sources.readers import (
     PCN_CODE,
     clean_text,
+    encoding_note,
     headed_rows,
     is_sentinel,
     label_key,
@@ -57,6 +69,8 @@ MONTHS = {
     for name in names
 }  # fmt: skip
 PROGRESS_EVERY = 5000
+NOT_IDENTIFIED = "null"  # contracted services: UNIQUE_IDENTIFIER NULL
+CODES_LISTED = 20  # PCN codes and negative FTEs named in the notes; the rest counted
 
 
 @dataclass
@@ -64,6 +78,23 @@ class _Group:
     staff_group: str
     fte: Decimal = Decimal(0)
     people: set[str] = field(default_factory=set)
+    unidentified: int = 0  # rows whose person the file does not identify
+
+    @property
+    def headcount(self) -> int | None:
+        return None if self.unidentified else len(self.people)
+
+
+@dataclass
+class _Tally:
+    """What was left out or is worth saying, gathered while reading."""
+
+    outside: Counter[str] = field(default_factory=Counter)  # PCN code -> rows
+    no_pcn: int = 0
+    unidentified: int = 0
+    unidentified_fte: Decimal = Decimal(0)
+    negatives: int = 0
+    negative: list[str] = field(default_factory=list)  # the first few, as "row N (...)"
 
 
 @register
@@ -81,30 +112,30 @@ class NwrsPcnSource(Source):
     def parse(self, path: Path, problems: ProblemLog, progress: Progress) -> Parsed:
         header, rows = headed_rows(path, ALIASES, tuple(ALIASES))
         pcns = dict(Organisation.objects.filter(kind=OrgKind.PCN).values_list("code", "pk"))
-        parsed, groups, outside = Parsed(), defaultdict(dict), set()
+        parsed, groups, tally = Parsed(), defaultdict(dict), _Tally()
         for number, fields in rows:
             parsed.rows_read += 1
             if parsed.rows_read % PROGRESS_EVERY == 0:
                 progress(min(90, parsed.rows_read // PROGRESS_EVERY))
             values = {name: header.get(fields, name) for name in ALIASES}
-            self._row(number, values, header.names, pcns, groups, outside, parsed, problems)
+            self._row(number, values, header.names, pcns, groups, tally, parsed, problems)
         parsed.records = _records(groups)
-        parsed.notes.extend(_notes(parsed, outside))
+        note = encoding_note(path)
+        parsed.notes.extend(([note] if note else []) + _notes(parsed, tally))
         return parsed
 
-    def _row(self, number, values, names, pcns, groups, outside, parsed, problems) -> None:
+    def _row(self, number, values, names, pcns, groups, tally, parsed, problems) -> None:
         code = ods_code(values["PCN_CODE"])
         if is_sentinel(code) or code not in pcns:
             parsed.rows_skipped += 1
             if PCN_CODE.fullmatch(code):
-                outside.add(code)
+                tally.outside[code] += 1
+            else:
+                tally.no_pcn += 1
             return
         before = problems.count
         census = _census(values, names, number, problems)
-        person = clean_text(values["UNIQUE_IDENTIFIER"])
-        if not person:
-            problems.add(number, names["UNIQUE_IDENTIFIER"], "is blank; each person has one")
-        fte = parse_amount(values["FTE"], number, names["FTE"], problems, what="a number of FTE")
+        fte = _fte(values["FTE"], number, names["FTE"], problems)
         if problems.count > before:
             return
         parsed.cover(census.replace(day=1))
@@ -113,7 +144,17 @@ class NwrsPcnSource(Source):
             roles, _Group(clean_text(values["STAFF_GROUP"]))
         )
         group.fte += fte
-        group.people.add(person)
+        if fte < 0 and tally.negatives < CODES_LISTED:
+            role = roles[1] or roles[0]
+            tally.negative.append(f"row {number} ({code}, {role}, {clean_text(values['FTE'])})")
+        tally.negatives += fte < 0
+        person = clean_text(values["UNIQUE_IDENTIFIER"])
+        if label_key(person) in ("", NOT_IDENTIFIED):
+            group.unidentified += 1
+            tally.unidentified += 1
+            tally.unidentified_fte += fte
+        else:
+            group.people.add(person)
 
     def write(self, parsed: Parsed, context: WriteContext) -> Written:
         written = nwrs_staff_counts_write(records=parsed.records, context=context)
@@ -136,6 +177,22 @@ def _census(values: dict, names: dict, number: int, problems: ProblemLog) -> dt.
     return month_end(dt.date(int(year_text), month, 1))
 
 
+def _fte(value: str, number: int, column: str, problems: ProblemLog) -> Decimal | None:
+    """A number of FTE; negative ones (adjustments) included."""
+    text = clean_text(value).replace(",", "")
+    if not text:
+        problems.add(number, column, "is blank; a number of FTE is needed")
+        return None
+    try:
+        fte = Decimal(text)
+    except InvalidOperation:
+        fte = Decimal("NaN")
+    if not fte.is_finite():
+        problems.add(number, column, f"'{clean_text(value)}' is not a number of FTE")
+        return None
+    return fte
+
+
 def _records(groups: dict) -> list[NwrsRecord]:
     return [
         NwrsRecord(
@@ -145,21 +202,36 @@ def _records(groups: dict) -> list[NwrsRecord]:
             staff_role=staff_role,
             detailed_staff_role=detailed,
             fte=group.fte,
-            headcount=len(group.people),
+            headcount=group.headcount,
         )
         for (pcn_id, census), by_role in groups.items()
         for (staff_role, detailed), group in by_role.items()
     ]
 
 
-def _notes(parsed: Parsed, outside: set[str]) -> list[str]:
+def _notes(parsed: Parsed, tally: _Tally) -> list[str]:
     from arrs.models import NwrsRoleMapping
 
     notes = []
-    if outside:
+    if tally.outside:
+        rows, pcns = sum(tally.outside.values()), len(tally.outside)
         notes.append(
-            f"{parsed.rows_skipped} rows for {len(outside)} PCNs not in the register were "
-            "skipped (the file covers every ICB)."
+            f"Skipped {_rows(rows)} for {pcns:,} PCN(s) not in the register: outside the "
+            "portal's PCNs (the file covers every PCN in England). PCN codes: "
+            f"{_listed(sorted(tally.outside))}."
+        )
+    if tally.no_pcn:
+        notes.append(f"Skipped {_rows(tally.no_pcn)} with no PCN code.")
+    if tally.unidentified:
+        notes.append(
+            f"{_rows(tally.unidentified)} with no UNIQUE_IDENTIFIER (NULL, as for contracted "
+            f"services): their {tally.unidentified_fte:,.2f} FTE is counted, but the people are "
+            "not identified, so the headcount of the staff roles they are in is unknown."
+        )
+    if tally.negatives:
+        notes.append(
+            f"{_rows(tally.negatives)} with a negative FTE (an adjustment), kept as "
+            f"published: {_listed(tally.negative, tally.negatives)}."
         )
     known = set(NwrsRoleMapping.objects.values_list("staff_role_key", flat=True))
     unmapped = sorted(
@@ -177,3 +249,14 @@ def _notes(parsed: Parsed, outside: set[str]) -> list[str]:
             "role mapping page): " + ", ".join(unmapped) + "."
         )
     return notes
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
+
+
+def _listed(items: list[str], count: int | None = None) -> str:
+    """The first few items, and how many more there are."""
+    shown = ", ".join(items[:CODES_LISTED])
+    more = (len(items) if count is None else count) - min(len(items), CODES_LISTED)
+    return f"{shown} and {more:,} more" if more > 0 else shown
