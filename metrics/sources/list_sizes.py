@@ -13,8 +13,13 @@ the sub-ICB columns of the all-patients file, so the rows decide which file it i
 the age file has single ages. Its ages must add up to its ``ALL`` rows; published files
 always do, so a file where they do not is damaged and is refused.
 
-Practices the register does not know yet are added (with their postcode) rather than
-stopping the import; their names come with the next ODS load.
+Loaded, skipped, refused: rows for other organisation types (sub-ICB, ICB, PCN totals)
+and for practice codes the register does not hold are skipped and counted, the unknown
+codes listed in the notes, so a list size is never attached to a practice the portal has
+not been told about, and one new practice does not stop the import. Its list size comes
+with the next file after the ODS practice file (epraccur) has been loaded. A bad count,
+date, sex or age on a practice the portal holds is a problem with its row and column, and
+the file is refused.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from metrics.sources.readers import (
     Header,
     check_code,
     clean_text,
+    encoding_note,
     headed_rows,
     is_sentinel,
     month_start,
@@ -48,14 +54,8 @@ from metrics.sources.readers import (
     parse_count,
     parse_date,
 )
-from practices.models import OrgKind
-from practices.services import (
-    ListSizeRecord,
-    OrgRecord,
-    list_sizes_upsert,
-    org_ids_by_code,
-    organisations_upsert,
-)
+from practices.models import Organisation, OrgKind
+from practices.services import ListSizeRecord, list_sizes_upsert
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "EXTRACT_DATE": (),
@@ -74,9 +74,9 @@ ALL_AGES = -1  # the AGE "ALL" row, kept apart from the single ages 0..95
 OLDEST = 95  # published as the band "95+"
 AGES = {**{str(age): age for age in range(OLDEST)}, f"{OLDEST}+": OLDEST, ALL: ALL_AGES}
 FIRST_APP_AGE = 13  # the NHS App is open to patients aged 13 and over
-POSTCODE_LENGTH = 10
 PROGRESS_EVERY = 50_000
 PARSE_PERCENT = 95
+CODES_LISTED = 20  # unknown practice codes named in the notes; the rest counted
 
 
 @dataclass(slots=True)
@@ -154,13 +154,15 @@ class ProgressMeter:
 class ListSizeReader:
     """Reads one file row by row, keeping only running totals per practice and month."""
 
-    def __init__(self, header: Header, problems: ProblemLog) -> None:
-        self.header, self.problems = header, problems
+    def __init__(
+        self, header: Header, problems: ProblemLog, known: set[str] | frozenset[str]
+    ) -> None:
+        self.header, self.problems, self.known = header, problems, known
         self.columns = {f: header.names.get(f, f) for f in ALIASES}
         self.parsed = Parsed()
         self.practices: dict[tuple[str, dt.date], PracticeMonth] = {}
-        self.postcodes: dict[str, str] = {}
         self.other_types: Counter[str] = Counter()
+        self.unknown: Counter[str] = Counter()  # practice code -> rows skipped
         self.age_sexes: set[str] = set()
         self.rows_used = 0
         self._codes: dict[str, str] = {}
@@ -177,7 +179,6 @@ class ListSizeReader:
         cell = self._cell(number, fields)
         if cell is not None:
             self._count_in(cell)
-            self._keep_postcode(cell.practice, fields)
 
     def _skip(self, number: int, org_type: str) -> None:
         if not org_type:
@@ -189,6 +190,10 @@ class ListSizeReader:
     def _cell(self, number: int, fields: list[str]) -> Cell | None:
         before = self.problems.count
         practice = self._practice(number, fields)
+        if practice is not None and practice not in self.known:
+            self.parsed.rows_skipped += 1
+            self.unknown[practice] += 1
+            return None
         month = self._month(number, fields)
         sex, age = self._sex(number, fields), self._age(number, fields)
         count = self._patients(number, fields)
@@ -252,12 +257,6 @@ class ListSizeReader:
             return int(raw)
         return parse_count(raw, number, self.columns["NUMBER_OF_PATIENTS"], self.problems)
 
-    def _keep_postcode(self, practice: str, fields: list[str]) -> None:
-        if practice not in self.postcodes:
-            postcode = clean_text(self.header.get(fields, "POSTCODE")).upper()
-            if postcode and len(postcode) <= POSTCODE_LENGTH:
-                self.postcodes[practice] = postcode
-
     # Adding up
 
     def _practice_month(self, practice: str, month: dt.date) -> PracticeMonth:
@@ -304,7 +303,7 @@ class ListSizeReader:
                 self.parsed.records.append(record)
         self._check_something_read()
         self._add_notes(age_file)
-        self.parsed.extra.update(postcodes=self.postcodes, rows_used=self.rows_used)
+        self.parsed.extra.update(rows_used=self.rows_used)
         return self.parsed
 
     def _refuse_one_sex_files(self) -> None:
@@ -357,7 +356,7 @@ class ListSizeReader:
         return adds_up
 
     def _check_something_read(self) -> None:
-        if not self.practices and not self.problems:
+        if not self.practices and not self.unknown and not self.problems:
             types = ", ".join(sorted(self.other_types)) or "none"
             column = self.columns["TYPE"]
             self.problems.add(None, column, f"no GP practice rows (TYPE GP); types seen: {types}")
@@ -373,6 +372,16 @@ class ListSizeReader:
             parsed.notes.append(
                 f"Skipped {parsed.rows_skipped:,} row(s) that are not GP practices "
                 f"({self.columns['TYPE']}: {counts})."
+            )
+        if self.unknown:
+            rows, codes = sum(self.unknown.values()), sorted(self.unknown)
+            shown = ", ".join(codes[:CODES_LISTED])
+            more = len(codes) - CODES_LISTED
+            listed = f"{shown} and {more:,} more" if more > 0 else shown
+            parsed.notes.append(
+                f"Not used: {rows:,} row(s) for {len(codes):,} practice code(s) not in the "
+                f"register, skipped: {listed}. Their list sizes load once the ODS practice "
+                "file (epraccur) that lists them has been loaded."
             )
 
 
@@ -425,38 +434,21 @@ class ListSizesSource(Source):
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
         header, rows = headed_rows(path, ALIASES, REQUIRED)
-        reader = ListSizeReader(header, problems)
+        known = frozenset(
+            Organisation.objects.filter(kind=OrgKind.PRACTICE).values_list("code", flat=True)
+        )
+        reader = ListSizeReader(header, problems, known)
         meter = ProgressMeter(path.stat().st_size, progress)
         for number, fields in rows:
             reader.read(number, fields)
             meter.step(fields)
-        return reader.finish()
+        parsed = reader.finish()
+        note = encoding_note(path)
+        if note:
+            parsed.notes.insert(0, note)
+        return parsed
 
     def write(self, parsed: Parsed, context: WriteContext) -> Written:
-        added = _unknown_practices_add(parsed, context)
-        if added:
-            parsed.notes.append(
-                f"Added {added} practice(s) from the list-size file that were not in the "
-                "register; their names will come from ODS when the practice file (epraccur) "
-                "is next loaded."
-            )
         written = list_sizes_upsert(records=parsed.records, context=context)
         written.rows = parsed.extra["rows_used"]
         return written
-
-
-def _unknown_practices_add(parsed: Parsed, context: WriteContext) -> int:
-    """Add the practices the register lacks, so one new practice does not stop the import."""
-    first_rows: dict[str, int | None] = {}
-    for record in parsed.records:
-        first_rows.setdefault(record.practice, record.row)
-    known = org_ids_by_code(OrgKind.PRACTICE, first_rows)
-    postcodes = parsed.extra["postcodes"]
-    stubs = [
-        OrgRecord(code=code, postcode=postcodes.get(code), row=row)
-        for code, row in sorted(first_rows.items())
-        if code not in known
-    ]
-    if stubs:
-        organisations_upsert(kind=OrgKind.PRACTICE, records=stubs, context=context)
-    return len(stubs)

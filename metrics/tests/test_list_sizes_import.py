@@ -29,7 +29,9 @@ def load(path: Path) -> ImportBatch:
     return import_file(source="list-sizes", path=path)
 
 
+@pytest.fixture(autouse=True)
 def register_practices() -> None:
+    """The register holds L85001, L85002 and L85003: list sizes load for practices it holds."""
     load_mapping = import_file(source="gpad-mapping", path=FIXTURES / "Mapping.csv")
     assert load_mapping.status == BatchStatus.SUCCEEDED
 
@@ -77,7 +79,6 @@ def problems_of(batch: ImportBatch) -> list[str]:
 
 
 def test_the_all_patients_file_loads_each_practice_for_the_month_it_is_as_at():
-    register_practices()
 
     batch = load(ALL_PATIENTS_JUNE_2024)
 
@@ -161,20 +162,20 @@ def test_both_files_fill_the_same_row(tmp_path):
     assert first.source_batch == everyone and first.age_source_batch == ages
 
 
-def test_a_practice_missing_from_the_register_is_added_not_rejected(tmp_path):
-    register_practices()
+def test_a_practice_missing_from_the_register_is_skipped_counted_and_named(tmp_path):
     lines = ALL_PATIENTS_JUNE_2024.read_text().splitlines()
     lines.append("GP_PRAC_PAT_LIST,2024-06-01,GP,11X,E38000150,L85009,TA20 1AQ,ALL,ALL,4120")
+    lines.append("GP_PRAC_PAT_LIST,2024-06-01,GP,11X,E38000150,L85008,TA20 1AQ,ALL,ALL,lots")
 
     batch = load(write_lines(tmp_path / "gp-reg-pat-prac-all.csv", lines))
 
+    # Not refused, even with a count that is not a number: those rows are outside the portal
     assert batch.status == BatchStatus.SUCCEEDED, batch.errors
-    added = Organisation.objects.get(kind=OrgKind.PRACTICE, code="L85009")
-    assert added.name == "Practice L85009" and added.postcode == "TA20 1AQ"
-    assert added.source_batch == batch and added.source_row == 5
-    assert size("L85009").all_patients == 4120
-    assert any("Added 1 practice(s)" in note and "ODS" in note for note in batch.notes)
-    assert Organisation.objects.get(code="L85001").name == "Brookfield Surgery"
+    assert not Organisation.objects.filter(code__in=["L85008", "L85009"]).exists()
+    assert ListSize.objects.count() == 3
+    assert batch.rows_skipped == 2
+    [note] = [note for note in batch.notes if "not in the register" in note]
+    assert "2 row(s) for 2 practice code(s)" in note and "L85008, L85009" in note
 
 
 def test_a_count_that_is_not_a_number_is_reported_and_nothing_is_written(tmp_path):
@@ -189,7 +190,7 @@ def test_a_count_that_is_not_a_number_is_reported_and_nothing_is_written(tmp_pat
         "Row 3, column NUMBER_OF_PATIENTS: '73l1' is not a whole number of zero or more"
     ]
     assert batch.rows_rejected == 1 and batch.rows_loaded == 0
-    assert not ListSize.objects.exists() and not Organisation.objects.exists()
+    assert not ListSize.objects.exists()
 
 
 def test_an_age_file_whose_ages_do_not_add_up_is_refused(tmp_path):
@@ -290,7 +291,7 @@ def test_bad_codes_dates_sexes_and_ages_are_each_reported_by_row_and_column(tmp_
         (6, "CODE"),
         (7, "CODE"),
     }
-    assert not Organisation.objects.exists()
+    assert not ListSize.objects.exists()
 
 
 def test_a_file_spanning_two_months_covers_both(tmp_path):
