@@ -123,10 +123,11 @@ def status_tag(status: str, label: str) -> dict[str, str]:
 
 
 def problem(error: dict) -> str:
-    """Row 12, column CODE: the message - how an import problem is listed."""
-    where = []
+    """Row 12, column CODE: the message - how an import problem is listed; a file inside a
+    zip is named first (Mapping.csv, row 12, column CODE: ...)."""
+    where = [error["file"]] if error.get("file") else []
     if error.get("row") is not None:
-        where.append(f"Row {error['row']}")
+        where.append(f"{'row' if where else 'Row'} {error['row']}")
     if error.get("column"):
         where.append(f"column {error['column']}")
     message = error.get("message", "")

@@ -25,18 +25,26 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    file: str | None = None  # the member of a zip the row is in
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"Row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return problem_text(self.as_dict())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        found = {"row": self.row, "column": self.column, "message": self.message}
+        return {**found, "file": self.file} if self.file else found
+
+
+def problem_text(problem: dict[str, Any]) -> str:
+    """``Row 12, column CODE: ...``, or ``Mapping.csv, row 12, column CODE: ...`` for a
+    file inside a zip."""
+    where = [problem["file"]] if problem.get("file") else []
+    if problem.get("row") is not None:
+        where.append(f"{'row' if where else 'Row'} {problem['row']}")
+    if problem.get("column"):
+        where.append(f"column {problem['column']}")
+    message = problem.get("message", "")
+    return f"{', '.join(where)}: {message}" if where else message
 
 
 @dataclass
@@ -45,14 +53,16 @@ class ProblemLog:
 
     kept: list[Problem] = field(default_factory=list)
     count: int = 0
-    rows: set[int] = field(default_factory=set)
+    rows: set[int | tuple[str, int]] = field(default_factory=set)
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
+    def add(
+        self, row: int | None, column: str | None, message: str, *, file: str | None = None
+    ) -> None:
         self.count += 1
         if row is not None:
-            self.rows.add(row)
+            self.rows.add((file, row) if file else row)
         if len(self.kept) < MAX_PROBLEMS_KEPT:
-            self.kept.append(Problem(row, _storable(column), _storable(message)))
+            self.kept.append(Problem(row, _storable(column), _storable(message), file))
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -60,6 +70,28 @@ class ProblemLog:
     @property
     def rows_rejected(self) -> int:
         return len(self.rows) or (1 if self.count else 0)
+
+    def in_file(self, name: str) -> FileProblems:
+        """The same log, naming ``name`` (a member of a zip) in every problem added."""
+        return FileProblems(self, name)
+
+
+@dataclass
+class FileProblems:
+    """A ``ProblemLog`` seen from one file of a zip: what is added names the file."""
+
+    log: ProblemLog
+    file: str
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.log.add(row, column, message, file=self.file)
+
+    @property
+    def count(self) -> int:
+        return self.log.count
+
+    def __bool__(self) -> bool:
+        return bool(self.log)
 
 
 def _storable(text: str | None) -> str | None:

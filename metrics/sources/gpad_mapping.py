@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.sources import register
-from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
+from metrics.sources.base import (
+    FileProblems,
+    Parsed,
+    ProblemLog,
+    Progress,
+    Source,
+    WriteContext,
+    Written,
+    WrongKindOfFile,
+)
 from metrics.sources.readers import (
     ICB_CODE,
     PCN_CODE,
@@ -79,6 +88,19 @@ class GpadMappingSource(Source):
             record = self._row(number, {f: header.get(fields, f) for f in REQUIRED}, problems)
             if record is not None:
                 parsed.records.append(record)
+        practices = len({r.codes[OrgKind.PRACTICE] for r in parsed.records})
+        if practices < len(parsed.records):
+            parsed.notes.append(
+                f"{len(parsed.records):,} rows name {practices:,} practices: a practice that "
+                "changed clinical system is listed once for each supplier."
+            )
+        no_pcn = len({r.codes[OrgKind.PRACTICE] for r in parsed.records
+                      if r.codes[OrgKind.PCN] is None})  # fmt: skip
+        if no_pcn:
+            parsed.notes.append(
+                f"{no_pcn:,} practices are published in no PCN (PCN_CODE U, UNALLOCATED): "
+                "loaded with their place and ICB, and no PCN."
+            )
         return parsed
 
     def _row(self, number: int, values: dict[str, str], problems: ProblemLog) -> MappingRow | None:
@@ -130,14 +152,20 @@ def _links(records: list[MappingRow], child: str, parent: str) -> list[ObservedL
     return list(links.values())
 
 
-def mapping_fill_gaps(path: Path, problems: ProblemLog, context: WriteContext) -> list[str]:
+def mapping_fill_gaps(
+    path: Path, problems: ProblemLog | FileProblems, context: WriteContext
+) -> list[str]:
     """A Mapping.csv that came inside a GPAD zip: add the organisations the register lacks
     (and their names), and links only for organisations that have none of that kind.
 
     It never moves anything: the zip may be older than what the register already knows.
     """
     before = problems.count
-    parsed = GpadMappingSource().parse(path, problems, lambda _: None)
+    try:
+        parsed = GpadMappingSource().parse(path, problems, lambda _: None)
+    except WrongKindOfFile as error:
+        problems.add(None, None, str(error))
+        return []
     if problems.count > before:
         return []
     added = Written()
@@ -148,7 +176,11 @@ def mapping_fill_gaps(path: Path, problems: ProblemLog, context: WriteContext) -
     for relation, child, parent in _RELATIONS:
         links = _unlinked(_links(parsed.records, child, parent), relation, child)
         added += memberships_observe(relation=relation, links=links, context=context)
-    return [f"Mapping.csv: {added.created} organisations or links added, {added.updated} updated."]
+    name = problems.file if isinstance(problems, FileProblems) else path.name
+    return [
+        f"{name}: {parsed.rows_read:,} rows read, {added.created:,} organisations or links "
+        f"added, {added.updated:,} updated."
+    ]
 
 
 def _unlinked(links: list[ObservedLink], relation: str, child_kind: str) -> list[ObservedLink]:

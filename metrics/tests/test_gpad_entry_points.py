@@ -186,7 +186,8 @@ def test_the_ingest_command_names_the_bad_row_and_column_and_writes_nothing(tmp_
         "Correct the file and load it again.\n"
     )
     assert err.getvalue() == (
-        "  Row 4, column COUNT_OF_APPOINTMENTS: '12a' is not a whole number of zero or more\n"
+        f"  {csv_name(MARCH)}, row 4, column COUNT_OF_APPOINTMENTS: '12a' is not a whole "
+        "number of zero or more\n"
     )
     assert batch.status == BatchStatus.FAILED and batch.rows_loaded == 0
     assert not AppointmentCount.objects.exists() and not GpadPracticeMonth.objects.exists()

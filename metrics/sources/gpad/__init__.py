@@ -30,7 +30,7 @@ from metrics.sources.base import (
     Written,
 )
 from metrics.sources.gpad.careful import CarefulReader
-from metrics.sources.gpad.chunks import Tally
+from metrics.sources.gpad.chunks import RowKeys, Tally
 from metrics.sources.gpad.fast import ReadCarefully, fast_chunks
 from metrics.sources.gpad.files import Delivery, Member, delivery
 from metrics.sources.gpad.lookups import Categories, Practices
@@ -115,6 +115,8 @@ class GpadLoad:
         )
         file.rows = self._read(member, header, file)
         file.save(update_fields=["rows"])
+        when = f" for {month:%b %Y}" if month else ""
+        self.parsed.notes.append(f"{member.name}: {file.rows:,} rows read{when}.")
         self._advance(member)
 
     def _read(self, member: Member, header: Header, file: ImportFile) -> int:
@@ -129,9 +131,11 @@ class GpadLoad:
             self.practices = Practices(self.context)  # practices it added were rolled back too
             self.practices.added = added_before
             reader = CarefulReader(header, self.categories, self.practices, self.problems)
-            if len(self.files.crosstabs) > 1:
+            if self.files.zipped or len(self.files.crosstabs) > 1:
                 reader.file_name = member.name  # "Row 12" alone would not say which file
             tally = self._write(reader.chunks(member), file)
+        if tally.keys is not None:
+            self._repeats_check(tally.keys, member)
         self._twice_check(tally, member)
         self.tally.merge(tally)
         self.parsed.rows_read += tally.rows
@@ -153,12 +157,28 @@ class GpadLoad:
             f"holds, which would count them twice: {shown}{more}.",
         )
 
+    def _repeats_check(self, keys: RowKeys, member: Member) -> None:
+        """A crosstab has one row per practice, month and set of categories. A row that
+        repeats an earlier one would add its appointments twice, so the file is refused,
+        naming the rows, rather than summed."""
+        name = member.name if self.files.zipped or len(self.files.crosstabs) > 1 else None
+        for row, earlier in keys.repeats():
+            self.problems.add(
+                row,
+                None,
+                f"repeats row {earlier} (the same practice, month and categories): the "
+                "file would count those appointments twice",
+                file=name,
+            )
+
     def _write(self, chunks, file: ImportFile) -> Tally:
         tally = Tally(triage_id=self.categories.triage_id)
+        tally.keys = RowKeys(self.categories.ids())
         with FactsWriter(batch_id=self.context.batch_id, file_id=file.pk) as facts:
             for chunk in chunks:
                 facts.write(chunk)
                 tally.add(chunk)
+                tally.keys.add(chunk)
         return tally
 
     def _advance(self, member: Member) -> None:
@@ -218,7 +238,9 @@ class GpadLoad:
             target = Path(folder) / "Mapping.csv"
             with mapping.open() as source, open(target, "wb") as copy:
                 shutil.copyfileobj(source, copy)
-            self.parsed.notes.extend(mapping_fill_gaps(target, self.problems, self.context))
+            self.parsed.notes.extend(
+                mapping_fill_gaps(target, self.problems.in_file(mapping.name), self.context)
+            )
         self.practices = Practices(self.context)
 
 

@@ -46,6 +46,7 @@ class Pending:
     )
     counts: list[int] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    suppliers: list[int] = field(default_factory=list)
     reported: dict = field(default_factory=dict)
 
     def chunk(self) -> Chunk:
@@ -56,6 +57,7 @@ class Pending:
             counts=np.array(self.counts, dtype=np.int64),
             rows=np.array(self.rows, dtype=np.int64),
             practice_months=self.reported,
+            suppliers=np.array(self.suppliers, dtype=np.int64),
         )
 
 
@@ -65,7 +67,7 @@ class CarefulReader:
     categories: Categories
     practices: Practices
     problems: ProblemLog
-    file_name: str = ""  # named in each problem when the delivery holds several files
+    file_name: str = ""  # named in each problem when the file is one of a zip's
     header_width: int = 0
 
     def chunks(self, member: Member) -> Iterator[Chunk]:
@@ -154,8 +156,7 @@ class CarefulReader:
         self._problem(number, column, f"'{shown[:60]}' is not {expected}")
 
     def _problem(self, number: int | None, column: str | None, message: str) -> None:
-        where = f" (in {self.file_name})" if self.file_name else ""
-        self.problems.add(number, column, message + where)
+        self.problems.add(number, column, message, file=self.file_name or None)
 
     def _keep(self, number: int, values: dict[str, str], record: tuple, pending: Pending) -> None:
         month, code, ids, count = record
@@ -168,6 +169,7 @@ class CarefulReader:
             pending.categories[dimension].append(category_id)
         pending.counts.append(count)
         pending.rows.append(number)
+        pending.suppliers.append(self.categories.supplier_id(values.get("SUPPLIER", "")))
         reported = (
             reported_pcn(values.get("PCN_CODE", "")),
             sub_icb_code(values.get("SUB_ICB_LOCATION_CODE", "")),

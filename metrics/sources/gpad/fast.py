@@ -102,6 +102,8 @@ def _chunk(
         rows=np.arange(first_row, first_row + batch.num_rows, dtype=np.int64),
     )
     chunk.practice_months = _practice_months(columns, practice_ids, months)
+    if "SUPPLIER" in columns:
+        chunk.suppliers = _mapped(columns["SUPPLIER"], categories.supplier_id)
     return chunk
 
 

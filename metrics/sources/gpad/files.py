@@ -20,6 +20,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "APPOINTMENT_MONTH_START_DATE": ("APPOINTMENT_MONTH",),
     "GP_CODE": ("PRACTICE_CODE",),
     "GP_NAME": ("PRACTICE_NAME",),
+    "SUPPLIER": (),
     "PCN_CODE": (),
     "PCN_NAME": (),
     "SUB_ICB_LOCATION_CODE": ("CCG_CODE", "SUB_ICB_CODE"),
@@ -77,6 +78,7 @@ class Delivery:
     crosstabs: list[Member]
     mapping: Member | None
     ignored: list[str]
+    zipped: bool = False  # its files are members of a zip, named in every problem
 
 
 @contextmanager
@@ -84,7 +86,7 @@ def delivery(path: Path) -> Iterator[Delivery]:
     """Open a zip or a single CSV and sort its files into crosstabs, Mapping.csv and others."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            yield _sorted(_zip_members(archive))
+            yield _sorted(_zip_members(archive), zipped=True)
         return
     yield _sorted([_plain_member(path)])
 
@@ -113,7 +115,7 @@ def _plain_member(path: Path) -> Member:
     return Member(path.name, size, f"crc32:{crc:08x}:{size}", lambda: open(path, "rb"))
 
 
-def _sorted(members: list[Member]) -> Delivery:
+def _sorted(members: list[Member], *, zipped: bool = False) -> Delivery:
     crosstabs, mapping, ignored = [], None, []
     for member in members:
         kind = _kind(member)
@@ -125,7 +127,7 @@ def _sorted(members: list[Member]) -> Delivery:
             ignored.append(member.name)
     if not crosstabs:
         raise WrongKindOfFile(_nothing_found(mapping, ignored))
-    return Delivery(crosstabs, mapping, ignored)
+    return Delivery(crosstabs, mapping, ignored, zipped)
 
 
 def _kind(member: Member) -> str:

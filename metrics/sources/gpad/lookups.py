@@ -35,6 +35,7 @@ class Categories:
 
     def __init__(self) -> None:
         self._ids: dict[str, dict[str, int]] = {d: {} for d in Dimension.values}
+        self._suppliers: dict[str, int] = {}
         for dimension, alias, category_id in CategoryAlias.objects.values_list(
             "dimension", "alias", "category_id"
         ):
@@ -49,6 +50,16 @@ class Categories:
 
     def id_for(self, dimension: str, label: str) -> int | None:
         return self._ids[dimension].get(label_key(label))
+
+    def supplier_id(self, label: str) -> int:
+        """A number for each clinical system supplier named (EMIS, TPP, EMIS/EVERGREENLIFE):
+        a practice that changed system during a month has a set of rows for each."""
+        key = clean_text(label).upper()
+        return self._suppliers.setdefault(key, len(self._suppliers))
+
+    def ids(self) -> dict[str, set[int]]:
+        """Every category id of each dimension."""
+        return {dimension: set(ids.values()) for dimension, ids in self._ids.items()}
 
     def known(self, dimension: str) -> str:
         labels = sorted(self._ids[dimension])
