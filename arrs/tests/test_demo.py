@@ -8,8 +8,11 @@ from django.db.models import Sum
 
 from arrs.models import Allocation, NwrsStaffCount, PlanRound, PlanStatus, WorkforcePlan
 from arrs.selectors import in_post_dates
+from core.demo.arrs import nwrs_write
+from core.demo.structure import demo_structure
 from core.services import demo_icb_load, demo_workforce_load
 from metrics.models import BatchStatus
+from tests.real_data import real_file
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,9 @@ def test_the_demo_has_allocations_staff_in_post_claims_and_two_rounds_of_plans(t
     assert Decimal("12000000") < allocations.aggregate(t=Sum("amount"))["t"] < Decimal("16000000")
     dates = in_post_dates(allocations.values_list("pcn_id", flat=True))
     assert (len(dates), dates[0], dates[-1]) == (9, dt.date(2024, 9, 30), dt.date(2026, 9, 30))
-    assert NwrsStaffCount.objects.filter(detailed_staff_role="Clinical Director").exists()
+    assert NwrsStaffCount.objects.filter(
+        detailed_staff_role="Clinical Director \u2013 Medical"
+    ).exists()
 
     rounds = {r.label: r for r in PlanRound.objects.all()}
     assert set(rounds) == {"August", "October"} and not rounds["August"].is_open
@@ -46,3 +51,20 @@ def test_the_demo_has_allocations_staff_in_post_claims_and_two_rounds_of_plans(t
     again = demo_workforce_load(out_dir=tmp_path)
     assert {batch.status for batch in again} == {BatchStatus.UNCHANGED}
     assert WorkforcePlan.objects.count() == plans
+
+
+def test_the_demo_nwrs_file_is_written_as_nhs_england_publishes_it(tmp_path):
+    real = real_file("nwrs-pcn/PCN_Individual_Level_Sep2022.csv").read_bytes()
+    raw = nwrs_write(
+        tmp_path / "PCN_Individual_Level_Sep2026.csv", demo_structure(), 8
+    ).read_bytes()
+
+    assert raw.split(b"\r\n")[0] == real.split(b"\r\n")[0]  # the columns, in order
+    assert raw.count(b"\r\n") == raw.count(b"\n") and not raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("cp1252")
+    assert "Clinical Director \u2013 Medical" in text  # an en dash, byte 0x96
+    assert ",Other Direct Patient Care staff,Pharmacists,Pharmacist," in text
+    assert any(
+        line.startswith("NWRS contracted services,") and line.endswith(",NULL")
+        for line in text.splitlines()
+    )

@@ -53,18 +53,21 @@ def _months(first: date, last: date) -> tuple[date, ...]:
 CLAIM_MONTHS = _months(date(2025, 4, 1), date(2026, 10, 1))
 ROUNDS = (("August", date(2026, 7, 31)), ("October", date(2026, 9, 30)))
 
-DPC, ADMIN, NURSES = "Direct Patient Care", "Admin/Non-Clinical", "Nurses"
+# NWRS's staff groups, as published
+DPC, ADMIN, DIRECTORS = (
+    "Other Direct Patient Care staff", "Other Admin/Non-clinical staff", "Directors"
+)  # fmt: skip
 # Role: WTE per 10,000 patients the demo PCNs aim for, and NWRS's staff group, staff role and
-# detailed staff role for it.
+# detailed staff role for it, spelt as the published files spell them.
 ROLES: dict[str, tuple[float, str, str, str]] = {
-    "clinical_pharmacist": (0.55, DPC, "Pharmacists", "Clinical Pharmacist"),
+    "clinical_pharmacist": (0.55, DPC, "Pharmacists", "Pharmacist"),
     "pharmacy_technician": (0.25, DPC, "Pharmacy Technicians", "Pharmacy Technician"),
     "first_contact_physiotherapist": (
-        0.30, DPC, "Physiotherapists", "First Contact Physiotherapist"
+        0.30, DPC, "Physiotherapists", "Physiotherapist"
     ),
     "physician_associate": (0.10, DPC, "Physician Associates", "Physician Associate"),
     "paramedic": (0.15, DPC, "Paramedics", "Paramedic"),
-    "care_coordinator": (0.45, DPC, "Care Co-ordinators", "Care Co-ordinator"),
+    "care_coordinator": (0.45, DPC, "Care Coordinators", "Care Coordinator"),
     "health_and_wellbeing_coach": (
         0.20, DPC, "Health and Wellbeing Coaches", "Health and Wellbeing Coach"
     ),
@@ -74,23 +77,27 @@ ROLES: dict[str, tuple[float, str, str, str]] = {
     "mental_health_practitioner": (
         0.15, DPC, "Mental Health Practitioners", "Mental Health Practitioner"
     ),
-    "nursing_associate": (0.10, NURSES, "Nursing Associates", "Nursing Associate"),
+    "nursing_associate": (0.10, DPC, "Nursing Associates", "Nursing Associate"),
     "gp_assistant": (0.15, DPC, "General Practice Assistants", "General Practice Assistant"),
     "digital_and_transformation_lead": (
         0.08, ADMIN, "Digital and Transformation Leads", "Digital and Transformation Lead"
     ),
     "advanced_practitioner": (
-        0.10, DPC, "Advanced Practitioners", "Advanced Clinical Practitioner"
+        0.10, DPC, "Advanced Paramedic Practitioners", "Advanced Paramedic Practitioner"
     ),
 }  # fmt: skip
 # PCN staff outside the scheme, which the NWRS file lists too. The last is a staff role the
 # role mapping does not know yet, so the demo shows an unmapped role.
+UNMAPPED_ROLE = "Therapist- Other"
 OTHER_STAFF = (
-    (ADMIN, "Managers", "Clinical Director", 0.4),
-    (ADMIN, "Managers", "PCN Manager", 1.0),
-    (ADMIN, ADMIN, "Administrative", 0.8),
-    (DPC, "Therapists", "Musculoskeletal Practitioner", 0.6),
+    (DIRECTORS, "Medical Clinical Director (GP)", "Clinical Director \u2013 Medical", 0.4),
+    (ADMIN, "Managers", "Manager", 1.0),
+    (ADMIN, "Other Admin/Non-clinical", "Other", 0.8),
+    (DPC, "Therapists", UNMAPPED_ROLE, 0.6),
 )
+# Some ARRS staff are contracted services, not employed by the PCN: NWRS publishes them as
+# "NWRS contracted services" with UNIQUE_IDENTIFIER NULL.
+CONTRACTED_EVERY = 9
 FTE_CHOICES = (1.0, 1.0, 0.8, 0.8, 0.6, 0.5, 0.4)
 CLAIMED_SHARE = Decimal("0.94")  # staff are paid a little under the maximum amount
 PENNY = Decimal("0.01")
@@ -167,7 +174,7 @@ def _pcn_staff(code: str, patients: int, rng: random.Random) -> list[Person]:
             people.append(_person(code, len(people), roles, fte, start, end))
             total += fte
     for group, staff_role, detailed, fte in OTHER_STAFF:
-        if detailed != "Musculoskeletal Practitioner" or rng.random() < 0.3:
+        if detailed != UNMAPPED_ROLE or rng.random() < 0.3:
             people.append(_person(code, len(people), ("", group, staff_role, detailed), fte, 0, 99))
     return people
 
@@ -214,33 +221,38 @@ def allocations_write(path: Path, structure: DemoStructure) -> Path:
 NWRS_HEADER = [
     "Data_source", "CENSUS_YEAR", "CENSUS_MONTH", "PCN_CODE", "PCN_NAME", "SUB_ICB_CODE",
     "SUB_ICB_NAME", "ICB_CODE", "ICB_NAME", "COMM_REGION_CODE", "COMM_REGION_NAME",
-    "UNIQUE_IDENTIFIER", "STAFF_GROUP", "STAFF_ROLE", "DETAILED_STAFF_ROLE", "AGE_BAND",
-    "GENDER", "FTE",
+    "STAFF_GROUP", "STAFF_ROLE", "DETAILED_STAFF_ROLE", "FTE", "UNIQUE_IDENTIFIER",
 ]  # fmt: skip
 
 
 def nwrs_write(path: Path, structure: DemoStructure, census: int, seed: int = DEFAULT_SEED) -> Path:
-    """One census of the NWRS PCN individual-level file, with a PCN from another ICB too."""
+    """One census of the NWRS PCN individual-level file as NHS England publishes it:
+    Windows-1252, CRLF, UNIQUE_IDENTIFIER last and NULL for contracted services, with a PCN
+    from another ICB too."""
     day = CENSUSES[census]
-    place = [SUB_ICB_CODE, SUB_ICB_NAME.upper(), ICB_CODE, ICB_NAME.upper(), REGION_CODE]
-    place.append(REGION_NAME.upper())
+    place = [SUB_ICB_CODE, SUB_ICB_NAME, ICB_CODE, ICB_NAME, REGION_CODE, REGION_NAME]
     rows = []
     for pcn in structure.pcns:
         for person in demo_staff(structure, seed)[pcn.code]:
             if person.in_post(census):
                 rows.append(_nwrs_row(day, pcn.code, pcn.name, place, person))
     other = Person("990000001", "", *ROLES["clinical_pharmacist"][1:], Decimal("1"), 0, 99)
-    outside_place = [*OUTSIDE_PCN[2:], REGION_CODE, REGION_NAME.upper()]
+    outside_place = [*OUTSIDE_PCN[2:], REGION_CODE, REGION_NAME]
     rows.append(_nwrs_row(day, OUTSIDE_PCN[0], OUTSIDE_PCN[1], outside_place, other))
-    return _write(path, NWRS_HEADER, rows, bom=True)
+    with path.open("w", encoding="cp1252", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(NWRS_HEADER)
+        writer.writerows(rows)
+    return path
 
 
 def _nwrs_row(day: date, code: str, name: str, place: list[str], person: Person) -> list[object]:
-    age = ("25-29", "30-34", "35-39", "40-44", "45-49", "50-54")[int(person.identifier) % 6]
-    gender = "Female" if int(person.identifier) % 3 else "Male"
+    contracted = bool(person.role) and int(person.identifier) % CONTRACTED_EVERY == 0
+    source = "NWRS contracted services" if contracted else "NWRS Staff"
     return [
-        "NWRS", day.year, day.month, code, name, *place, person.identifier, person.group,
-        person.staff_role, person.detailed, age, gender, f"{person.fte}",
+        source, day.year, day.month, code, name.upper(), *place, person.group,
+        person.staff_role, person.detailed, f"{person.fte}",
+        "NULL" if contracted else int(person.identifier),
     ]  # fmt: skip
 
 

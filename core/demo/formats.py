@@ -28,12 +28,11 @@ from core.demo.structure import (
     DemoStructure,
 )
 
-LIST_SIZE_PUBLICATION = "Patients Registered at a GP Practice"
+LIST_SIZE_PUBLICATION = "GP_PRAC_PAT_LIST"  # as the files' PUBLICATION column has it
 UNALLOCATED = "Unallocated"
 _COUNTY = "SOMERSET"
 _GP_ROLES = "RO76|RO177"
 _GP_LEGACY_SETTING = "4"
-_MONTH_ABBR = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 
 def _ymd(day: date | None) -> str:
@@ -154,12 +153,8 @@ AGE_FILE_HEADER = (
 
 
 def extract_date_text(month: date) -> str:
-    """EXTRACT_DATE as the files of that year print it: 01-Aug-24, 01AUG2025, 2026-06-01."""
-    abbr = _MONTH_ABBR[month.month - 1]
-    if month.year <= 2024:
-        return f"{month.day:02d}-{abbr.title()}-{month.year % 100:02d}"
-    if month.year == 2025:
-        return f"{month.day:02d}{abbr}{month.year}"
+    """EXTRACT_DATE as the sub-ICB-era files print it: 2026-03-01. (The CCG-era files
+    printed 01JAN2021; the import reads both.)"""
     return month.isoformat()
 
 
@@ -194,12 +189,19 @@ def _age_sex_cells(practice: DemoPractice, total: int) -> Iterator[tuple[str, st
         yield sex, "ALL", sum(counts)
 
 
+def _list_size_write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
+    """List-size files end lines with LF and have no BOM, unlike most others."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
 def all_patients_write(path: Path, structure: DemoStructure, month: date) -> Path:
     """One ALL/ALL row per practice open on the 1st of the month."""
-    rows = _all_patients_rows(structure, month)
-    return _write_csv(path, rows, header=LIST_SIZE_HEADER)
+    return _list_size_write(path, LIST_SIZE_HEADER, _all_patients_rows(structure, month))
 
 
 def single_age_write(path: Path, structure: DemoStructure, month: date) -> Path:
-    rows = _single_age_rows(structure, month)
-    return _write_csv(path, rows, header=AGE_FILE_HEADER)
+    return _list_size_write(path, AGE_FILE_HEADER, _single_age_rows(structure, month))

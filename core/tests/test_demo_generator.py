@@ -104,7 +104,8 @@ def test_pcn_members_file_has_11_columns(manifest):
 
 def test_one_open_practice_belongs_to_no_pcn(manifest):
     records = read_records(only_path(manifest, "gpad-mapping"))
-    unallocated = [r for r in records if r["PCN_CODE"] == "Unallocated"]
+    unallocated = [r for r in records if r["PCN_CODE"] == "U"]
+    assert {r["PCN_NAME"] for r in unallocated} == {"UNALLOCATED"}
     assert len(records) == 62
     assert [r["GP_CODE"] for r in unallocated] == [demo_structure().unallocated_practice_code]
 
@@ -139,9 +140,11 @@ def test_the_closed_practice_relationship_ends_on_its_close_date(manifest):
     assert ymd(link[9]) == closed.closed_on
 
 
-def test_mapping_csv_starts_with_a_utf8_bom_and_uses_crlf(manifest):
+def test_mapping_csv_is_crlf_without_a_bom_and_names_places_in_mixed_case(manifest):
+    """As the real Mapping.csv of August 2025."""
     raw = only_path(manifest, "gpad-mapping").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfGP_CODE,GP_NAME,SUPPLIER,PCN_CODE,")
+    assert raw.startswith(b"GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,SUB_ICB_LOCATION_CODE,")
+    assert b",NHS Somerset ICB - 11X," in raw
     assert raw.count(b"\r\n") == raw.count(b"\n") == 63
 
 
@@ -185,12 +188,16 @@ def test_the_closed_practice_appears_until_its_close_month(manifest):
     assert code not in practice_totals(list_size_path(manifest, "all", "2024-11"))
 
 
-def test_extract_date_is_written_as_each_year_publishes_it(manifest):
+def test_list_size_files_look_like_the_published_sub_icb_era_files(manifest):
+    """As the real March 2026 file: ISO EXTRACT_DATE, sub-ICB columns, LF, no BOM."""
     stamps = {
         month: read_records(list_size_path(manifest, "all", month))[0]["EXTRACT_DATE"]
         for month in ("2024-08", "2025-08", "2026-06")
     }
-    assert stamps == {"2024-08": "01-Aug-24", "2025-08": "01AUG2025", "2026-06": "2026-06-01"}
+    assert stamps == {"2024-08": "2024-08-01", "2025-08": "2025-08-01", "2026-06": "2026-06-01"}
+    raw = list_size_path(manifest, "all", "2026-06").read_bytes()
+    assert raw.startswith(b"PUBLICATION,EXTRACT_DATE,TYPE,SUB_ICB_LOCATION_CODE,")
+    assert b"\r\n" not in raw and b"\nGP_PRAC_PAT_LIST,2026-06-01,GP," in raw
 
 
 @pytest.mark.parametrize("month", ["2024-08", "2025-05", "2026-11"])
