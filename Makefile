@@ -8,7 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 
-.PHONY: run test setup deps migrate demo lint format check-deploy worker clean
+# `make run` serves the production settings (DEBUG off, static files collected and served
+# by the portal), on plain HTTP because it listens on 127.0.0.1 only.
+LOCAL := DJANGO_HTTPS=0
+GUNICORN_WORKERS ?= 3
+
+.PHONY: run test setup deps migrate demo static lint format check-deploy worker clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,15 +34,23 @@ migrate: deps
 
 setup: migrate
 
+## Static files as production serves them: hashed names, compressed (again only when changed).
+staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(shell find static -type f)
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	touch $@
+
+static: deps staticfiles/.collected
+
 demo: setup
-	$(PY) manage.py demo_load
+	$(LOCAL) $(PY) manage.py demo_load --demo-on-production-settings
 
 ## Serve the portal with the demo ICB on http://$(HOST):$(PORT), with a Celery worker beside it.
-run: demo
+run: demo static
 	@echo "Starting a Celery worker and the web server on http://$(HOST):$(PORT) (Ctrl+C stops both)"
-	@$(PY) -m celery -A access_portal worker --loglevel=warning --concurrency=2 & \
+	@$(LOCAL) $(PY) -m celery -A access_portal worker --loglevel=warning --concurrency=2 & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-		$(PY) manage.py runserver $(HOST):$(PORT)
+		$(LOCAL) $(VENV)/bin/gunicorn access_portal.wsgi --bind $(HOST):$(PORT) \
+			--workers $(GUNICORN_WORKERS) --access-logfile -
 
 worker: deps
 	$(PY) -m celery -A access_portal worker --loglevel=info
@@ -56,7 +69,7 @@ format: deps
 	$(VENV)/bin/ruff check --fix .
 
 check-deploy: deps
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
+	DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
 		DJANGO_ALLOWED_HOSTS=access-portal.example.nhs.uk \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

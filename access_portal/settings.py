@@ -6,6 +6,7 @@ filesystem, both under ./var. Production sets DATABASE_URL (PostgreSQL), CELERY_
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -26,11 +27,28 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-_DEV_SECRET = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"  # noqa: S105
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _DEV_SECRET
-if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+# Production settings are the default: DEBUG only when DJANGO_DEBUG=1 says so.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# The portal is served over HTTPS (redirects, secure cookies, HSTS) unless DJANGO_HTTPS=0 says
+# it is reached on plain HTTP: `make run` and the tests serve on 127.0.0.1 only.
+HTTPS = env_bool("DJANGO_HTTPS", True)
+
+
+def secret_key() -> str:
+    """DJANGO_SECRET_KEY, or else a random key this installation made for itself under var/
+    (never a key anyone else knows). Production sets DJANGO_SECRET_KEY."""
+    key = os.environ.get("DJANGO_SECRET_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -61,8 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # In development runserver serves static files; in production WhiteNoise does.
-    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # Static files are served by the portal itself, as collected (hashed names, compressed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,13 +149,27 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # NHS.UK frontend CSS, JavaScript and assets, installed from npm by `make`.
-    ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
-    # plotly.min.js from the installed plotly package, so charts need no CDN.
-    ("plotly", Path(plotly.__file__).parent / "package_data"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+_NHSUK = BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+# The few files the portal serves from installed packages (core.staticfinders): the NHS.UK
+# frontend CSS, JavaScript and assets from npm, and plotly.min.js, so pages need no CDN.
+VENDOR_STATIC = [
+    *(
+        ("nhsuk", _NHSUK / f"nhsuk-frontend-10.6.1.min.{kind}")
+        for kind in ("css", "css.map", "js", "js.map")
+    ),
+    ("nhsuk/assets", _NHSUK / "assets"),
+    ("plotly", Path(plotly.__file__).parent / "package_data" / "plotly.min.js"),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfinders.VendorFinder",
+]
+# With DEBUG on, files are served straight from where they are found; otherwise from
+# `collectstatic`'s output, which `make run`, the image and the tests all build.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -244,15 +276,15 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(
-    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0")
 )
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 
 from core.demo.generator import ICB_CODE, demo_structure
 from core.demo.gpad import data_quality_practice_code
 from core.models import Role, RoleAssignment
-from core.services import demo_icb_load, demo_users_create
+from core.services import DEMO_PASSWORD, demo_icb_load, demo_users_create
 from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch, MeasureValue
 from practices.models import Organisation, OrgKind
 from practices.selectors import latest_list_sizes, members_as_at, parent_as_at
@@ -40,7 +41,7 @@ def test_the_demo_register_has_62_open_practices_in_13_pcns_one_in_none_and_a_mo
 
 
 def test_the_whole_demo_loads_with_27_months_of_appointments_and_reloads_unchanged(tmp_path):
-    call_command("demo_load", out=tmp_path)
+    call_command("demo_load", out=tmp_path, demo_on_production_settings=True)
     assert set(ImportBatch.objects.values_list("status", flat=True)) == {BatchStatus.SUCCEEDED}
     months = set(GpadPracticeMonth.objects.values_list("month", flat=True))
     assert len(months) == 27 and max(months) == LAST_MONTH
@@ -56,9 +57,9 @@ def test_the_whole_demo_loads_with_27_months_of_appointments_and_reloads_unchang
     assert [row.practice.code for row in flagged] == [data_quality_practice_code(demo_structure())]
 
     batches = ImportBatch.objects.count()
-    call_command("demo_load", out=tmp_path)
+    call_command("demo_load", out=tmp_path, demo_on_production_settings=True)
     assert ImportBatch.objects.count() == batches  # already loaded: nothing is loaded again
-    call_command("demo_load", out=tmp_path, reload=True)
+    call_command("demo_load", out=tmp_path, reload=True, demo_on_production_settings=True)
     reloaded = ImportBatch.objects.order_by("pk")[batches:]
     assert len(reloaded) == batches
     assert {batch.status for batch in reloaded} == {BatchStatus.UNCHANGED}
@@ -66,10 +67,33 @@ def test_the_whole_demo_loads_with_27_months_of_appointments_and_reloads_unchang
 
 def test_there_is_one_demo_user_per_role(tmp_path):
     demo_icb_load(out_dir=tmp_path, appointments=False)
-    demo_users_create()
+    demo_users_create(known_admin_password=False)
     roles = set(RoleAssignment.objects.values_list("user__username", "role"))
     assert roles == {
         ("icb.manager", Role.ICB_MANAGER),
         ("pcn.manager", Role.PCN_MANAGER),
         ("board.member", Role.BOARD_MEMBER),
+        ("icb.manager", Role.NATIONAL_DATA),
     }
+
+
+def test_demo_load_refuses_production_settings_unless_told(tmp_path, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--demo-on-production-settings"):
+        call_command("demo_load", out=tmp_path)
+    assert not User.objects.exists()
+
+
+def test_on_production_settings_the_superuser_never_gets_the_published_password(tmp_path):
+    demo_icb_load(out_dir=tmp_path, appointments=False)
+    logins = {login.username: login for login in demo_users_create(known_admin_password=False)}
+    admin = User.objects.get(username="staff.admin")
+    assert admin.is_superuser and not admin.check_password(DEMO_PASSWORD)
+    assert admin.check_password(logins["staff.admin"].password)
+    # An existing superuser keeps its own password when the demo users are made again.
+    admin.set_password("a-password-only-its-owner-knows")
+    admin.save()
+    demo_users_create(known_admin_password=False)
+    admin.refresh_from_db()
+    assert admin.check_password("a-password-only-its-owner-knows")
+    assert User.objects.get(username="icb.manager").check_password(DEMO_PASSWORD)

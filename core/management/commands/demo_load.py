@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.demo.generator import ICB_CODE
 from core.services import (
@@ -27,8 +27,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reload", action="store_true", help="Load the files again even if already loaded."
         )
+        parser.add_argument(
+            "--demo-on-production-settings",
+            action="store_true",
+            help=(
+                "Load the demo although DEBUG is off (the embedded demo of `make run`). Demo "
+                "users have a published password: never on a portal holding real data."
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["demo_on_production_settings"]:
+            raise CommandError(
+                "DEBUG is off, so this may be a live portal: demo_load creates users with a "
+                "published password. To load the demo on production settings anyway (as "
+                "`make run` does on 127.0.0.1), add --demo-on-production-settings."
+            )
         if options["reload"] or not Organisation.objects.filter(code=ICB_CODE).exists():
             self._load(options["out"])
         else:
@@ -45,7 +59,7 @@ class Command(BaseCommand):
 
     def _users(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo data only):"))
-        for login in demo_users_create():
+        for login in demo_users_create(known_admin_password=settings.DEBUG):
             self.stdout.write(
                 f"  {login.username:<14} password {login.password}   {login.role}, {login.covers}"
             )
