@@ -7,9 +7,21 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.models import Role
+from core.models import Role, RoleAssignment
 from practices.models import Organisation, OrgKind
 from tests.factories import link, list_size, org, user_with_role
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_collected(tmp_path_factory):
+    """Static files collected once per run, as production serves them: hashed names from a
+    manifest (a page naming a file that is not collected fails as it would in production)."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -137,6 +149,18 @@ def tree(db) -> Tree:
 @pytest.fixture
 def icb_manager(tree):
     return user_with_role(Role.ICB_MANAGER, tree.icb, username="icb.manager")
+
+
+@pytest.fixture
+def data_loader(tree):
+    """A national data loader (who loads ODS, GPAD, list sizes and NWRS for every ICB) who
+    also manages the ICB, as many ICB teams' analysts do."""
+    england, _ = Organisation.objects.get_or_create(
+        kind=OrgKind.ENGLAND, code="ENG", defaults={"name": "England"}
+    )
+    user = user_with_role(Role.ICB_MANAGER, tree.icb, username="data.loader")
+    RoleAssignment.objects.create(user=user, role=Role.NATIONAL_DATA, organisation=england)
+    return user
 
 
 @pytest.fixture

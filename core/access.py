@@ -6,6 +6,10 @@ Rules (docs/decisions/0004-roles-and-scope.md):
   only the PCNs they are named for; drafts belong to a PCN and only its managers see them.
 - A board member reads the ICB, never edits, never sees drafts, never loads data.
 - Staff admins use the Django admin; they hold no data scope by being staff alone.
+- Files are loaded by who may write what they hold (``may_load``): national reference files
+  (ODS, GPAD, list sizes, NWRS) by staff or a national data loader, as every ICB reads them;
+  files of records an ICB keeps (ARRS allocations, in post, claims) by that ICB's managers,
+  for rows inside their ICB only. Import logs are seen as the data is.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from django.db.models import QuerySet
 
 from core.models import Role, RoleAssignment
 from practices.models import Organisation, OrgKind
+
+# What a data source writes, which decides who may load it.
+NATIONAL = "national"  # reference data for all England, read by every ICB
+ICB_OWNED = "icb"  # records an ICB keeps for its own PCNs and practices
 
 
 @dataclass(frozen=True)
@@ -78,12 +86,43 @@ class Scope:
         return bool(self.assignments)
 
     @property
-    def can_load_data(self) -> bool:
+    def is_staff(self) -> bool:
+        return bool(getattr(self.user, "is_staff", False))
+
+    @property
+    def is_national_data_loader(self) -> bool:
+        return Role.NATIONAL_DATA in self.roles
+
+    @property
+    def may_edit_reference_data(self) -> bool:
+        """National files and the tables every ICB shares (the NWRS staff role mapping, role
+        aliases, measure definitions): staff and national data loaders only."""
+        return self.is_staff or self.is_national_data_loader
+
+    def may_load(self, writes: str) -> bool:
+        """Whether this user may load a source that writes ``writes`` (NATIONAL or
+        ICB_OWNED); an ICB-owned file is then held to rows in ``writable_org_ids``."""
+        if writes == NATIONAL:
+            return self.may_edit_reference_data
         return self.is_icb_manager
 
     @property
+    def can_load_data(self) -> bool:
+        return self.may_load(NATIONAL) or self.may_load(ICB_OWNED)
+
+    @property
     def can_see_imports(self) -> bool:
-        return self.is_icb_manager or bool(getattr(self.user, "is_staff", False))
+        return self.can_load_data
+
+    @cached_property
+    def writable_org_ids(self) -> frozenset[int]:
+        """Organisations whose ICB-kept records this user may write: their ICBs and
+        everything in them."""
+        if not self.managed_icb_ids:
+            return frozenset()
+        from practices.selectors import descendant_ids
+
+        return self.managed_icb_ids | frozenset(descendant_ids(self.managed_icb_ids))
 
     @cached_property
     def visible_org_ids(self) -> frozenset[int]:
@@ -113,11 +152,7 @@ class Scope:
         records, nothing else."""
         if org.pk in self.managed_pcn_ids:
             return True
-        if not self.managed_icb_ids:
-            return False
-        from practices.selectors import descendant_ids
-
-        return org.pk in self.managed_icb_ids or org.pk in descendant_ids(self.managed_icb_ids)
+        return org.pk in self.writable_org_ids
 
     def can_see_drafts_of(self, pcn: Organisation) -> bool:
         """Drafts belong to one PCN: its own managers and the ICB's managers see them."""

@@ -12,12 +12,16 @@ class Role(models.TextChoices):
     ICB_MANAGER = "icb_manager", "ICB primary care manager"
     PCN_MANAGER = "pcn_manager", "PCN manager"
     BOARD_MEMBER = "board_member", "Board member"
+    # Loads the national files (ODS, GPAD, list sizes, NWRS) that every ICB's figures read,
+    # and edits the shared reference tables; held for England.
+    NATIONAL_DATA = "national_data", "National data loader"
 
 
 ROLE_ORG_KIND = {
     Role.ICB_MANAGER: "icb",
     Role.PCN_MANAGER: "pcn",
     Role.BOARD_MEMBER: "icb",
+    Role.NATIONAL_DATA: "england",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from core.demo.generator import ICB_CODE, demo_files_write
 from core.models import Role, RoleAssignment
 from metrics.measures.baseline import baseline_month_of, baseline_month_set
+from metrics.measures.rollups import ENGLAND_CODE
 from metrics.models import BaselineSetting, BatchStatus, ImportBatch
 from metrics.services import import_file
 from practices.models import Organisation, OrgKind
@@ -63,7 +65,7 @@ def demo_workforce_load(*, out_dir: Path) -> list[ImportBatch]:
     from core.demo.generator import demo_structure
 
     structure = demo_structure()
-    demo_users_create()
+    demo_role_users_create()
     icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
     people = arrs_demo.DemoPeople(
         icb_manager=User.objects.get(username="icb.manager"),
@@ -80,8 +82,14 @@ DEMO_PASSWORD = "access-portal-demo"  # noqa: S105 - a published demo login, nev
 
 
 @transaction.atomic
-def demo_users_create() -> list[DemoLogin]:
-    """One user per role for the demo ICB, with a known password. Safe to run again."""
+def demo_users_create(*, known_admin_password: bool) -> list[DemoLogin]:
+    """One user per role for the demo ICB, and a staff admin. Safe to run again."""
+    return [*demo_role_users_create(), _demo_admin(known_password=known_admin_password)]
+
+
+def demo_role_users_create() -> list[DemoLogin]:
+    """The ICB manager, PCN manager and board member of the demo ICB, with the published
+    demo password (they hold demo data only)."""
     icb = Organisation.objects.get(kind=OrgKind.ICB, code=ICB_CODE)
     pcn = _first_pcn_of(icb)
     logins = [
@@ -89,12 +97,29 @@ def demo_users_create() -> list[DemoLogin]:
         _demo_user("pcn.manager", "Priya Shah", Role.PCN_MANAGER, pcn),
         _demo_user("board.member", "Sam Okafor", Role.BOARD_MEMBER, icb),
     ]
-    admin, _ = User.objects.get_or_create(username="staff.admin")
-    admin.is_staff = admin.is_superuser = True
-    admin.set_password(DEMO_PASSWORD)
-    admin.save()
-    logins.append(DemoLogin("staff.admin", DEMO_PASSWORD, "Staff admin", "Django admin"))
+    # The demo ICB's team also loads the national files its figures read, as many do.
+    england, _ = Organisation.objects.get_or_create(
+        kind=OrgKind.ENGLAND, code=ENGLAND_CODE, defaults={"name": "England"}
+    )
+    manager = User.objects.get(username="icb.manager")
+    RoleAssignment.objects.get_or_create(
+        user=manager, role=Role.NATIONAL_DATA, organisation=england
+    )
     return logins
+
+
+def _demo_admin(*, known_password: bool) -> DemoLogin:
+    """The staff admin is a superuser, so it gets the published password only on a
+    developer's machine (``known_password``: DEBUG on). Otherwise a new one gets a random
+    password, shown once, and an existing one keeps the password it has."""
+    admin, created = User.objects.get_or_create(username="staff.admin")
+    admin.is_staff = admin.is_superuser = True
+    password = "(unchanged)"  # noqa: S105 - shown to the person, not a password
+    if known_password or created:
+        password = DEMO_PASSWORD if known_password else secrets.token_urlsafe(12)
+        admin.set_password(password)
+    admin.save()
+    return DemoLogin("staff.admin", password, "Staff admin", "Django admin")
 
 
 def _first_pcn_of(icb: Organisation) -> Organisation:

@@ -360,7 +360,7 @@ class ImportBatchViewSet(RetrieveMixin, PortalViewSet):
     throttle_scope = "uploads"  # counted by UploadRateThrottle, on uploads only
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
-        return import_batches()
+        return import_batches(self.scope)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 
 from core import presenters
+from core.access import Scope
 from metrics.measures.context import DEFAULT_BASELINE_YEAR
 from metrics.sources import all_sources
 
@@ -26,9 +27,11 @@ class UploadForm(forms.Form):
         }
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, scope: Scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [(s.code, s.title) for s in all_sources()]
+        self.fields["source"].choices = [
+            (s.code, s.title) for s in all_sources() if scope.may_load(s.writes)
+        ]
 
 
 class BaselineForm(forms.Form):

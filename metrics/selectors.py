@@ -7,15 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from core.access import NATIONAL, Scope
 from metrics.models import ImportBatch, MeasureDefinition, MeasureValue
 from metrics.sources import all_sources
 
 
-def import_batches() -> QuerySet[ImportBatch]:
-    """Every batch, newest first, with who loaded it."""
-    return ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
+def import_batches(scope: Scope) -> QuerySet[ImportBatch]:
+    """The batches ``scope`` may see, newest first, with who loaded them: staff see every
+    one; others the national files (which every ICB reads) and their own ICB's files."""
+    batches = ImportBatch.objects.select_related("created_by").order_by("-created_at", "-id")
+    if scope.is_staff:
+        return batches
+    national = [source.code for source in all_sources() if source.writes == NATIONAL]
+    return batches.filter(Q(source__in=national) | Q(icb_id__in=scope.managed_icb_ids))
 
 
 def source_titles() -> dict[str, str]:

@@ -12,14 +12,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import ICB_OWNED, Scope
 from metrics.models import BatchStatus, ImportBatch
 from metrics.selectors import progress_key
 from metrics.sources import get_source
 from metrics.sources.base import Parsed, ProblemLog, Source, WriteContext, Written, WrongKindOfFile
+from practices.models import Organisation
 
 logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -47,7 +50,7 @@ def import_batch_create_from_path(
     *, source: str, path: Path, user: User | None = None
 ) -> ImportBatch:
     """Keep a copy of the file and record a queued batch for it."""
-    get_source(source)
+    _may_load(get_source(source), user)
     target = _store_dir() / _safe_name(path.name)
     shutil.copyfile(path, target)
     return _batch_for(source=source, stored=target, name=path.name, user=user)
@@ -57,7 +60,7 @@ def import_batch_create_from_upload(
     *, source: str, upload: UploadedFile, user: User | None
 ) -> ImportBatch:
     """Stream an uploaded file to disk and record a queued batch for it."""
-    get_source(source)
+    _may_load(get_source(source), user)
     target = _store_dir() / _safe_name(upload.name or "upload")
     with open(target, "wb") as handle:
         for chunk in upload.chunks(CHUNK):
@@ -65,14 +68,33 @@ def import_batch_create_from_upload(
     return _batch_for(source=source, stored=target, name=upload.name or target.name, user=user)
 
 
+def _may_load(source: Source, user: User | None) -> None:
+    """One rule for every door: a person loads a source only if their role may write what it
+    holds (core.access). A load with no person (the ingest command, run by whoever runs the
+    server) is not limited."""
+    if user is None:
+        return
+    if not Scope(user).may_load(source.writes):
+        who = (
+            "ICB managers, for their own ICB"
+            if source.writes == ICB_OWNED
+            else "staff and national data loaders (every ICB's figures read it)"
+        )
+        raise PermissionDenied(f"{source.title} is loaded only by {who}.")
+
+
 def _batch_for(*, source: str, stored: Path, name: str, user: User | None) -> ImportBatch:
+    person = user if user and user.is_authenticated else None
+    icb_ids = Scope(person).managed_icb_ids if person else frozenset()
+    owned = get_source(source).writes == ICB_OWNED
     return ImportBatch.objects.create(
         source=source,
         file_name=_safe_name(name),
         file_path=str(stored),
         checksum=_checksum(stored),
         file_size=stored.stat().st_size,
-        created_by=user if user and user.is_authenticated else None,
+        created_by=person,
+        icb_id=min(icb_ids) if owned and icb_ids else None,
     )
 
 
@@ -94,14 +116,18 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
     _mark_running(batch)
     source = get_source(batch.source)
     try:
+        _may_load(source, batch.created_by)
         if source.streams:
             parsed, problems, written = _stream(source, batch)
         else:
             parsed, problems = _parse(source, batch)
+            _rows_outside_scope(source, batch, parsed, problems)
             written = None if problems else _write(source, parsed, batch)
         if problems:
             return _fail(batch, problems, parsed)
     except WrongKindOfFile as refusal:
+        return _refuse(batch, source, str(refusal))
+    except PermissionDenied as refusal:
         return _refuse(batch, source, str(refusal))
     except Exception as error:  # recorded for the user, then re-raised for the logs
         _crash(batch, error)
@@ -137,6 +163,33 @@ def _parse(source: Source, batch: ImportBatch) -> tuple[Parsed, ProblemLog]:
         raise WrongKindOfFile("The stored file is missing; upload it again.")
     parsed = source.parse(path, problems, _progress_saver(batch))
     return parsed, problems
+
+
+def _rows_outside_scope(
+    source: Source, batch: ImportBatch, parsed: Parsed, problems: ProblemLog
+) -> None:
+    """An ICB-kept file loaded by a person writes only inside their ICB: each row for
+    another organisation is a problem naming it, and nothing is loaded."""
+    if source.writes != ICB_OWNED or batch.created_by is None:
+        return
+    allowed = Scope(batch.created_by).writable_org_ids
+    outside = [
+        (row, column, org_id)
+        for row, column, org_id in source.organisations_written(parsed)
+        if org_id not in allowed
+    ]
+    if not outside:
+        return
+    codes = dict(
+        Organisation.objects.filter(pk__in={o for _, _, o in outside}).values_list("pk", "code")
+    )
+    for row, column, org_id in outside:
+        problems.add(
+            row,
+            column,
+            f"{codes.get(org_id, org_id)} is not in an ICB you manage; "
+            "you can load only your own ICB's records",
+        )
 
 
 def _context(batch: ImportBatch) -> WriteContext:

@@ -18,7 +18,7 @@ from core.pages import csv_response, organisation_or_404, portal_page, render_pa
 from core.presenters import GPAD_SOURCE, month_param
 from metrics.forms import BaselineForm, UploadForm
 from metrics.measures.baseline import baseline_choices, baseline_month_of, baseline_month_set
-from metrics.models import ImportBatch, MeasureDefinition
+from metrics.models import MeasureDefinition
 from metrics.presenters import (
     ASCENDING,
     DESCENDING,
@@ -57,7 +57,7 @@ REFRESH_SECONDS = 3
 
 def _require_imports(scope: Scope) -> None:
     if not scope.can_see_imports:
-        raise PermissionDenied("Only ICB managers and staff see imports.")
+        raise PermissionDenied("Only people who load data see imports.")
 
 
 @portal_page
@@ -65,17 +65,19 @@ def imports(request: HttpRequest) -> HttpResponse:
     """ICB managers and staff: every file loaded, newest first, and what came of it."""
     scope = scope_for(request)
     _require_imports(scope)
-    page = Paginator(import_batches(), BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(import_batches(scope), BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "titles": source_titles()}
     return render_page(request, "metrics/imports.jinja", context)
 
 
 @portal_page
 def upload(request: HttpRequest) -> HttpResponse:
-    """ICB managers only (they load data): choose a source and a file, then watch it load."""
-    if not scope_for(request).can_load_data:
-        raise PermissionDenied("Only ICB managers load data.")
-    form = UploadForm(request.POST or None, request.FILES or None)
+    """Whoever may load data: choose one of the sources their role may load and a file, then
+    watch it load."""
+    scope = scope_for(request)
+    if not scope.can_load_data:
+        raise PermissionDenied("Only ICB managers, national data loaders and staff load data.")
+    form = UploadForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         batch = import_batch_create_from_upload(
             source=form.cleaned_data["source"], upload=form.cleaned_data["file"], user=request.user
@@ -88,9 +90,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @portal_page
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
-    """ICB managers and staff: one import's status, counts and problems."""
-    _require_imports(scope_for(request))
-    found = get_object_or_404(import_batches().select_related("duplicate_of"), pk=pk)
+    """Whoever may see the batch (national files, or their own ICB's): its status, counts
+    and problems."""
+    scope = scope_for(request)
+    _require_imports(scope)
+    found = get_object_or_404(import_batches(scope).select_related("duplicate_of"), pk=pk)
     context = {
         "batch": found,
         "titles": source_titles(),
@@ -101,9 +105,10 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_page
 def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """ICB managers and staff: the batch's state, polled by the batch page while it runs."""
-    _require_imports(scope_for(request))
-    found = get_object_or_404(ImportBatch.objects.all(), pk=pk)
+    """Whoever may see the batch: its state, polled by the batch page while it runs."""
+    scope = scope_for(request)
+    _require_imports(scope)
+    found = get_object_or_404(import_batches(scope), pk=pk)
     return JsonResponse(asdict(BatchState.of(found)))
 
 

@@ -279,18 +279,22 @@ def _amounts_save(request: HttpRequest, roles: list[ArrsRole]) -> tuple[dict[str
 
 @portal_page
 def staff_roles(request: HttpRequest) -> HttpResponse:
-    """ICB managers: which NWRS staff roles count as which ARRS role. Staff in post figures
-    read the mapping, so a change shows on every page at once."""
-    _keeper(request)
+    """ICB managers read which NWRS staff roles count as which ARRS role; the mapping is
+    shared by every ICB, so only staff and national data loaders change it. Staff in post
+    figures read the mapping, so a change shows on every page at once."""
+    scope = scope_for(request)
+    can_change = scope.may_edit_reference_data
+    require(can_change or can_keep_workforce_records(scope), ICB_ONLY)
     roles = list(ArrsRole.objects.order_by("sort_order"))
     names = _staff_role_names()
     if request.method == "POST":
+        require(can_change, "Only staff and national data loaders change the shared mapping.")
         changed = _mapping_save(request, {str(r.pk): r for r in roles})
         messages.success(request, f"{changed} staff role mappings changed.")
         return redirect("arrs:staff_roles")
     mapping = {m.staff_role_key: m for m in NwrsRoleMapping.objects.select_related("arrs_role")}
     rows = [{"name": name, "mapping": mapping.get(label_key(name))} for name in names]
-    context = {"rows": rows, "roles": roles}
+    context = {"rows": rows, "roles": roles, "can_change": can_change}
     return render_page(request, "arrs/staff_roles.jinja", context)
 
 

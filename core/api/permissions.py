@@ -22,18 +22,20 @@ class HasPortalRole(BasePermission):
 
 
 class CanSeeImports(BasePermission):
-    """ICB managers and staff: the import log shows who loaded what and the rows that failed."""
+    """Those who load data: the import log shows who loaded what and the rows that failed
+    (each sees the batches core.access allows)."""
 
-    message = "Only ICB managers and staff see imports."
+    message = "Only people who load data see imports."
 
     def has_permission(self, request: Request, view) -> bool:
         return scope_for(request).can_see_imports
 
 
 class CanLoadData(BasePermission):
-    """ICB managers only: they load data."""
+    """ICB managers (their ICB's records), national data loaders and staff (national files);
+    which sources each may load is checked when the file is given."""
 
-    message = "Only ICB managers load data."
+    message = "Only ICB managers, national data loaders and staff load data."
 
     def has_permission(self, request: Request, view) -> bool:
         return scope_for(request).can_load_data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from core.access import Scope
+from core.access import ICB_OWNED, NATIONAL, Scope
 from core.models import Role
 from tests.factories import UserFactory, user_with_role
 
@@ -50,11 +50,20 @@ def test_a_user_with_no_role_sees_nothing(tree):
     assert not scope.can_view(tree.icb)
 
 
-def test_staff_see_imports_but_hold_no_data_scope_by_being_staff(tree, staff_admin):
+def test_staff_load_national_files_but_hold_no_data_scope_by_being_staff(tree, staff_admin):
     scope = Scope(staff_admin)
 
-    assert scope.can_see_imports and not scope.can_load_data
-    assert not scope.can_view(tree.icb)
+    assert scope.can_see_imports and scope.may_load(NATIONAL) and not scope.may_load(ICB_OWNED)
+    assert not scope.can_view(tree.icb) and not scope.writable_org_ids
+
+
+def test_who_may_load_what(tree, icb_manager, data_loader, pcn_manager, board_member):
+    assert Scope(icb_manager).may_load(ICB_OWNED) and not Scope(icb_manager).may_load(NATIONAL)
+    assert Scope(data_loader).may_load(ICB_OWNED) and Scope(data_loader).may_load(NATIONAL)
+    for reader in (pcn_manager, board_member):
+        assert not Scope(reader).can_load_data and not Scope(reader).can_see_imports
+    assert tree.pcn_a.pk in Scope(icb_manager).writable_org_ids
+    assert tree.other_pcn.pk not in Scope(icb_manager).writable_org_ids
 
 
 def test_an_anonymous_visitor_has_no_scope(tree):

@@ -21,6 +21,7 @@ from arrs.services.loads import (
     in_post_counts_write,
 )
 from arrs.years import parse_fy
+from core.access import ICB_OWNED
 from metrics.sources import register
 from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
 from metrics.sources.readers import (
@@ -99,6 +100,16 @@ def _month(value: str, row: int, column: str, problems: ProblemLog) -> dt.date |
     return parse_date_logged(value, row, column, problems, blank_ok=False)
 
 
+class PcnTableSource(Source):
+    """An ARRS table the ICB keeps: every record is one PCN's, so an ICB manager may load
+    rows for the PCNs of their own ICB only."""
+
+    writes = ICB_OWNED
+
+    def organisations_written(self, parsed: Parsed) -> list[tuple[int, str, int]]:
+        return [(record.row, "PCN code", record.pcn_id) for record in parsed.records]
+
+
 RATE_AREAS = {
     "": None,
     "national": "national",
@@ -119,7 +130,7 @@ ALLOCATION_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 @register
-class ArrsAllocationsSource(Source):
+class ArrsAllocationsSource(PcnTableSource):
     code = "arrs-allocations"
     title = "ARRS allocations by PCN"
     publisher = "The ICB (from NHS England's PCN allocations)"
@@ -177,7 +188,7 @@ IN_POST_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 @register
-class ArrsInPostSource(Source):
+class ArrsInPostSource(PcnTableSource):
     code = "arrs-in-post"
     title = "ARRS staff in post (FTE by PCN and role)"
     publisher = "The ICB (its own count of PCN staff)"
@@ -231,7 +242,7 @@ CLAIM_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 @register
-class ArrsClaimsSource(Source):
+class ArrsClaimsSource(PcnTableSource):
     code = "arrs-claims"
     title = "ARRS claims by PCN, role and month"
     publisher = "The ICB (from the PCNs' monthly ARRS claims)"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from core.access import ICB_OWNED, NATIONAL
+
 MAX_PROBLEMS_KEPT = 500
 
 
@@ -169,6 +171,10 @@ class Source:
     cadence: ClassVar[str]
     expects: ClassVar[str]
     file_patterns: ClassVar[tuple[str, ...]] = ()
+    # What the source writes, which decides who may load it (core.access.Scope.may_load):
+    # NATIONAL reference data, or records an ICB keeps (ICB_OWNED), whose rows must then
+    # each be inside the loader's ICB (``organisations_written``).
+    writes: ClassVar[str] = NATIONAL
     # A streaming source reads and writes in one pass inside the transaction (``load``),
     # for files too large to hold; the transaction is rolled back if any problem is found.
     streams: ClassVar[bool] = False
@@ -186,6 +192,11 @@ class Source:
     ) -> tuple[Parsed, Written]:
         """Read, check and write in one pass (streaming sources only)."""
         raise NotImplementedError
+
+    def organisations_written(self, parsed: Parsed) -> list[tuple[int, str, int]]:
+        """For an ICB_OWNED source: (row, column, organisation id) for every record, so the
+        engine can refuse rows outside the loader's ICB."""
+        raise NotImplementedError(f"{self.code} writes {ICB_OWNED} records but names none.")
 
     # What a load that changed something means for measures: "none"; "from_period" (the
     # file's months onwards, as list sizes are used until the next one); "everything"

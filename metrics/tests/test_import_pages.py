@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -61,9 +62,23 @@ def test_who_may_open_the_import_pages(client, request, tree, batch, role, page)
     assert response.status_code == SEE_IMPORTS[role]
 
 
-def test_staff_see_the_imports_but_cannot_upload(client, staff_admin):
+def test_staff_see_the_imports_and_upload_national_files_only(client, staff_admin):
     assert page_as(client, staff_admin, IMPORTS).status_code == 200
-    assert client.get(UPLOAD).status_code == 403
+    html = client.get(UPLOAD).content.decode()
+    assert 'value="gpad-mapping"' in html and 'value="arrs-allocations"' not in html
+
+
+def test_an_icb_manager_may_not_load_a_national_file(client, icb_manager):
+    """Every ICB's figures read the national files: an ICB manager without the national
+    data role is neither offered them nor able to post one."""
+    html = page_as(client, icb_manager, UPLOAD).content.decode()
+    assert 'value="arrs-allocations"' in html and 'value="gpad-mapping"' not in html
+
+    response = client.post(UPLOAD, {"source": "gpad-mapping", "file": mapping_upload()})
+
+    assert response.status_code == 400
+    assert "Select one of the listed kinds of file" in response.content.decode()
+    assert not ImportBatch.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["board_member", "pcn_manager"])
@@ -76,15 +91,15 @@ def test_board_members_and_pcn_managers_cannot_upload(client, request, role, tre
     assert not ImportBatch.objects.exists()
 
 
-def test_there_is_no_upload_link_for_those_who_cannot_upload(client, icb_manager, staff_admin):
+def test_everyone_who_sees_the_imports_may_upload_something(client, icb_manager, staff_admin):
     assert UPLOAD in page_as(client, icb_manager, IMPORTS).content.decode()
-    assert UPLOAD not in page_as(client, staff_admin, IMPORTS).content.decode()
+    assert UPLOAD in page_as(client, staff_admin, IMPORTS).content.decode()
 
 
-def test_an_icb_manager_uploads_a_mapping_file_and_sees_it_loaded(
-    client, icb_manager, celery_eager, django_capture_on_commit_callbacks
+def test_a_data_loader_uploads_a_mapping_file_and_sees_it_loaded(
+    client, data_loader, celery_eager, django_capture_on_commit_callbacks
 ):
-    client.force_login(icb_manager)
+    client.force_login(data_loader)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(UPLOAD, {"source": "gpad-mapping", "file": mapping_upload()})
@@ -92,17 +107,17 @@ def test_an_icb_manager_uploads_a_mapping_file_and_sees_it_loaded(
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("metrics:batch", args=[batch.pk])
-    assert batch.status == BatchStatus.SUCCEEDED and batch.created_by == icb_manager
+    assert batch.status == BatchStatus.SUCCEEDED and batch.created_by == data_loader
     assert Organisation.objects.filter(code="L85003", name="Hillside Health Centre").exists()
     text = visible_text(client.get(response["Location"]))
     assert "Status: Loaded" in text and "Loaded 3 rows" in text
-    assert "Rows loaded 3" in text and "Loaded by icb.manager" in text
+    assert "Rows loaded 3" in text and "Loaded by data.loader" in text
 
 
-def test_the_upload_page_offers_every_registered_source(client, icb_manager):
+def test_the_upload_page_offers_every_registered_source(client, data_loader):
     from metrics.sources import all_sources
 
-    html = page_as(client, icb_manager, UPLOAD).content.decode()
+    html = page_as(client, data_loader, UPLOAD).content.decode()
 
     for source in all_sources():
         assert f'value="{source.code}"' in html
@@ -139,7 +154,7 @@ def test_a_running_batch_shows_progress_and_refreshes_without_javascript(
     html = response.content.decode()
     assert '<progress class="app-progress" id="batch-progress" max="100" value="40">' in html
     assert '<meta http-equiv="refresh" content="3">' in html
-    assert "js/batch-progress.js" in html
+    assert re.search(r"/static/js/batch-progress\.[0-9a-f]{12}\.js", html)
     assert reverse("metrics:batch_status", args=[batch.pk]) in html
     assert "Status: Running" in visible_text(response)
 
