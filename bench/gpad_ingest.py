@@ -172,7 +172,10 @@ def national_zip(*, practices: int, seed: int, month: dt.date) -> NationalZip:
     stem = f"Practice_Level_Crosstab_{month:%b_%y}"
     zip_path, csv_path = folder / f"{stem}.zip", folder / f"{stem}.csv"
     info_path = folder / "info.json"
-    wanted = {"practices": practices, "seed": seed, "month": month.isoformat()}
+    # "layout" changes when the generator writes files differently, so old ones are rewritten.
+    wanted = {
+        "practices": practices, "seed": seed, "month": month.isoformat(), "layout": "crlf-2025",
+    }  # fmt: skip
     if info_path.exists() and zip_path.exists() and csv_path.exists():
         info = json.loads(info_path.read_text())
         if {key: info.get(key) for key in wanted} == wanted:

@@ -1,8 +1,11 @@
 """Tiny GPAD practice-level crosstabs for tests, in the published column layout.
 
 A test says only what matters to it (practice, count, and the one or two categories it is
-about); every other column takes an ordinary published value. ``gpad_month_load`` writes the
-file and loads it through the same service the upload page uses.
+about); every other column takes an ordinary published value. Written as NHS England writes
+it: the published column order, CRLF line endings, no BOM, practice and PCN names in upper
+case and place names in mixed case, a practice in no PCN as ``U`` / ``UNALLOCATED``
+(``pcn_code=NO_PCN``). ``gpad_month_load`` writes the file and loads it through the same
+service the upload page uses.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ COLUMNS = (
     "APPT_STATUS",
 )
 MARCH_2025 = dt.date(2025, 3, 1)
+NO_PCN = "U"  # with PCN_NAME UNALLOCATED: the practice is in no PCN
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Row:
     appt_status: str = "Attended"
     appt_mode: str = "Face-to-Face"
     hcp_type: str = "GP"
-    pcn_code: str = ""
+    pcn_code: str = ""  # blank: the row does not say; NO_PCN: in no PCN
     sub_icb_location_code: str = "11X"
     supplier: str = "EMIS"
 
@@ -52,10 +56,21 @@ class Row:
         return {
             **fields,
             "APPOINTMENT_MONTH_START_DATE": published_month(month),
-            "GP_NAME": f"Surgery {self.gp_code}",
-            "PCN_NAME": f"PCN {self.pcn_code}" if self.pcn_code else "",
-            "SUB_ICB_LOCATION_NAME": f"Sub-ICB {self.sub_icb_location_code}",
+            "GP_NAME": f"SURGERY {self.gp_code}",
+            "PCN_NAME": _pcn_name(self.pcn_code),
+            "SUB_ICB_LOCATION_NAME": _place_name(self.sub_icb_location_code),
         }
+
+
+def _pcn_name(code: str) -> str:
+    if code == NO_PCN:
+        return "UNALLOCATED"
+    return f"PCN {code}" if code else ""
+
+
+def _place_name(code: str) -> str:
+    """As Mapping.csv and the crosstab name places: NHS Somerset ICB - 11X."""
+    return f"NHS {'Somerset' if code == '11X' else 'Elsewhere'} ICB - {code}"
 
 
 def published_month(month: dt.date) -> str:
@@ -79,7 +94,9 @@ def crosstab_write(
     """Write one month's crosstab CSV into ``folder`` and return its path."""
     path = Path(folder) / (name or file_name(month))
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer = csv.DictWriter(
+            handle, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n"
+        )
         writer.writeheader()
         writer.writerows(row.cells(month) for row in rows)
     return path

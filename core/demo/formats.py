@@ -127,19 +127,22 @@ MAPPING_HEADER = (
 
 
 def _mapping_row(practice: DemoPractice, pcns: dict[str, DemoPcn]) -> list[str]:
-    """GPAD publishes a practice in no PCN with the word ``Unallocated`` as code and name."""
+    """As NHS England writes it: a practice in no PCN has the code ``U`` and the name
+    ``UNALLOCATED``; practice and PCN names are upper case, the place, ICB and region names
+    mixed case."""
     pcn = pcns.get(practice.pcn_code or "")
     return [
-        practice.code, practice.name, practice.supplier, pcn.code if pcn else UNALLOCATED,
-        pcn.name if pcn else UNALLOCATED, SUB_ICB_CODE, SUB_ICB_NAME.upper(), ICB_CODE,
-        ICB_NAME.upper(), REGION_CODE, REGION_NAME.upper(),
+        practice.code, practice.name, practice.supplier, pcn.code if pcn else "U",
+        pcn.name if pcn else "UNALLOCATED", SUB_ICB_CODE, SUB_ICB_NAME, ICB_CODE, ICB_NAME,
+        REGION_CODE, REGION_NAME,
     ]  # fmt: skip
 
 
 def mapping_write(path: Path, structure: DemoStructure) -> Path:
+    """GPAD's Mapping.csv: CRLF line endings and no byte order mark, as published."""
     pcns = {pcn.code: pcn for pcn in structure.pcns}
     rows = (_mapping_row(p, pcns) for p in structure.practices)
-    return _write_csv(path, rows, header=MAPPING_HEADER, bom=True)
+    return _write_csv(path, rows, header=MAPPING_HEADER)
 
 
 LIST_SIZE_HEADER = (

@@ -7,7 +7,7 @@ month in ``gpad_national`` (re-exported here). Pure standard library, determinis
 27 appointment months, August 2024 to October 2026, for the demo practices with the list sizes
 of ``populations`` and the PCN each practice belonged to *in that month*: the moved practice shows
 its old PCN until March 2025 and the new one from April 2025, the practice in no PCN shows
-``Unallocated`` and the closed practice appears until October 2024 only.
+``U`` / ``UNALLOCATED`` and the closed practice appears until October 2024 only.
 
 Each zip, ``Practice_Level_Crosstab_<Mon>_<YY>.zip``, is named after its latest month and holds
 that month and the two before as ``Practice_Level_Crosstab_<Mon>_<YY>.csv``, plus ``Mapping.csv``
@@ -25,14 +25,14 @@ appointments are Unmapped, none is Clinical Triage and it records under one appo
 registered patient a year.
 
 The published files are not all alike, so some months carry a quirk the importer must tolerate
-(``DEMO_QUIRKS``); every other month is in the usual layout (no BOM, LF line endings):
+(``DEMO_QUIRKS``); every other month is in the published layout (no BOM, CRLF line endings):
 
 - Aug 2024 ``older_labels``: statuses "Did not attend" and "Appt Status Not Provided", HCP type
   "HCP Type Not Provided".
 - Nov 2024 ``video_online``: mode "Video/Online" instead of "Video Conference/Online".
 - Feb 2025 ``bom``: the CSV starts with a UTF-8 byte order mark.
 - May 2025 ``unknown_data_issue``: the unknown lead time is "Unknown / Data Issue".
-- Aug 2025 ``crlf``: CRLF line endings.
+- Aug 2025 ``lf``: LF line endings.
 - Nov 2025 ``column_order``: the same columns in a different order.
 - Feb 2026 ``label_case``: "face-to-face", "Other Practice Staff" and "GENERAL CONSULTATION
   ROUTINE" in other case.
@@ -52,6 +52,8 @@ from pathlib import Path
 from core.demo import formats
 from core.demo.gpad_crosstab import (
     CROSSTAB_HEADER,
+    NO_PCN_CODE,
+    NO_PCN_NAME,
     PUBLISHED,
     CrosstabDialect,
     CrosstabPractice,
@@ -138,7 +140,7 @@ DEMO_QUIRKS: dict[str, GpadQuirk] = {
     "video_online": GpadQuirk(date(2024, 11, 1), 'APPT_MODE "Video/Online"'),
     "bom": GpadQuirk(date(2025, 2, 1), "UTF-8 byte order mark"),
     "unknown_data_issue": GpadQuirk(date(2025, 5, 1), '"Unknown / Data Issue" lead time'),
-    "crlf": GpadQuirk(date(2025, 8, 1), "CRLF line endings"),
+    "lf": GpadQuirk(date(2025, 8, 1), "LF line endings"),
     "column_order": GpadQuirk(date(2025, 11, 1), "columns in a different order"),
     "label_case": GpadQuirk(date(2026, 2, 1), "labels in a different case"),
 }
@@ -162,7 +164,7 @@ _DIALECTS = {
     "unknown_data_issue": CrosstabDialect(
         relabel={("TIME_BETWEEN_BOOK_AND_APPT", "Unknown / Data Quality"): "Unknown / Data Issue"}
     ),
-    "crlf": CrosstabDialect(newline="\r\n"),
+    "lf": CrosstabDialect(newline="\n"),
     "column_order": CrosstabDialect(header=REORDERED_HEADER),
     "label_case": CrosstabDialect(
         relabel={
@@ -257,10 +259,10 @@ def _crosstab_practice(
         code=practice.code,
         name=practice.name,
         supplier=practice.supplier,
-        pcn_code=pcn.code if pcn else formats.UNALLOCATED,
-        pcn_name=pcn.name if pcn else formats.UNALLOCATED,
+        pcn_code=pcn.code if pcn else NO_PCN_CODE,
+        pcn_name=pcn.name if pcn else NO_PCN_NAME,
         sub_icb_code=SUB_ICB_CODE,
-        sub_icb_name=SUB_ICB_NAME.upper(),
+        sub_icb_name=SUB_ICB_NAME,
     )
 
 

@@ -2,7 +2,9 @@
 
 ``CrosstabWriter`` streams rows to an open text handle, one practice at a time, so a national
 month (about a million rows) never sits in memory. A ``CrosstabDialect`` says how a particular
-file departs from the usual layout: column order, label spellings, BOM and line ending.
+file departs from the usual layout: column order, label spellings, BOM and line ending. The
+usual layout is the published one: CRLF line endings, no BOM, practice and PCN names in
+upper case and place names in mixed case, a practice in no PCN as ``U`` / ``UNALLOCATED``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TextIO
 
 from core.demo.gpad_mix import CELLS
 
+# How the published files write a practice in no PCN (Mapping.csv and the crosstab alike).
+NO_PCN_CODE, NO_PCN_NAME = "U", "UNALLOCATED"
 CROSSTAB_HEADER = (
     "APPOINTMENT_MONTH_START_DATE", "GP_CODE", "GP_NAME", "SUPPLIER", "PCN_CODE", "PCN_NAME",
     "SUB_ICB_LOCATION_CODE", "SUB_ICB_LOCATION_NAME", "HCP_TYPE", "APPT_MODE",
@@ -61,7 +65,7 @@ class CrosstabDialect:
     header: tuple[str, ...] = CROSSTAB_HEADER
     relabel: dict[tuple[str, str], str] = field(default_factory=dict)
     bom: bool = False
-    newline: str = "\n"
+    newline: str = "\r\n"
 
 
 PUBLISHED = CrosstabDialect()

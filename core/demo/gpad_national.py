@@ -1,10 +1,15 @@
 """A national-size GPAD month for benchmarks: about 6,300 invented practices, a million rows.
 
-The hierarchy is invented but shaped like England's: 7 regions, 42 ICBs, about 106 sub-ICB
-locations, 1,250 PCNs and 6,300 practices, with valid-shaped codes chosen so they never meet the
-demo ICB's (regions Y70-Y99, PCNs U00001-U09999, no practice code starting with L). The same
-seed and size always give the same organisations, so several months can be written for one
-benchmark; each practice-month has its own random stream, so months are independent.
+The hierarchy is invented but shaped like England's: the 7 NHS England regions (Y56, Y58-Y63,
+named as published), 42 ICBs, about 106 sub-ICB locations (some with the 5-character codes of
+the locations formed since 2022, like W2U3Z), 1,250 PCNs and 6,300 practices on the published
+clinical systems (EMIS, TPP, MEDICUS and combinations such as EMIS/EVERGREENLIFE). Codes below
+the region are chosen so they never meet the demo ICB's (PCNs U00001-U09999, no practice code
+starting with L). The files are written as published: CRLF line endings, no BOM, practice and
+PCN names in upper case, place, ICB and region names in mixed case, a practice in no PCN as
+``U`` / ``UNALLOCATED``. The same seed and size always give the same organisations, so several
+months can be written for one benchmark; each practice-month has its own random stream, so
+months are independent.
 
 Rows are streamed to disk practice by practice: a national month never sits in memory.
 """
@@ -19,8 +24,8 @@ from math import log
 from pathlib import Path
 
 from core.demo import names
-from core.demo.formats import MAPPING_HEADER, UNALLOCATED
-from core.demo.gpad_crosstab import CrosstabPractice, CrosstabWriter
+from core.demo.formats import MAPPING_HEADER
+from core.demo.gpad_crosstab import NO_PCN_CODE, NO_PCN_NAME, CrosstabPractice, CrosstabWriter
 from core.demo.gpad_mix import (
     Book,
     MixProfile,
@@ -37,9 +42,18 @@ _SHAPE = {"regions": 7, "icbs": 42, "sub_icbs": 106, "pcns": 1250}
 _UNALLOCATED_SHARE = 0.005
 _POOR_RECORDING_SHARE = 0.01
 _PROFILE_COUNT = 24
-_REGION_NAMES = (
-    "NORTH", "NORTH WEST", "CENTRAL", "EAST", "CAPITAL", "SOUTH EAST", "SOUTH WEST",
+# NHS England's regions as Mapping.csv names them.
+_REGIONS = (
+    ("Y56", "London"), ("Y58", "South West"), ("Y59", "South East"), ("Y60", "Midlands"),
+    ("Y61", "East of England"), ("Y62", "North West"), ("Y63", "North East and Yorkshire"),
 )  # fmt: skip
+# Clinical systems as published, with roughly their national shares (Mapping.csv, Aug 2025).
+_SUPPLIERS = (
+    ("EMIS", 0.571), ("TPP", 0.400), ("EMIS/EVERGREENLIFE", 0.014),
+    ("TPP/EVERGREENLIFE", 0.012), ("MEDICUS", 0.001), ("TPP/EMIS", 0.001), ("EMIS/TPP", 0.001),
+)  # fmt: skip
+# About one sub-ICB location in twelve has a 5-character code (9 of 106 in 2025).
+_FIVE_CHARACTER_SHARE = 9 / 106
 _TOWN_STARTS = (
     "Ash", "Brad", "Cal", "Dun", "Elm", "Fen", "Glen", "Hart", "Kings", "Lang", "Mar", "Nether",
     "Oak", "Pen", "Rad", "Stan", "Thorn", "Wex", "Whit", "Yar", "Bram", "Crow", "Hol", "Wil",
@@ -103,17 +117,20 @@ def _codes(rng: random.Random, count: int, space: list[str]) -> list[str]:
     return sorted(rng.sample(space, count))
 
 
-def _region_codes(rng: random.Random, count: int) -> list[str]:
-    return _codes(rng, count, [f"Y{n}" for n in range(70, 100)])
-
-
 def _icb_codes(rng: random.Random, count: int) -> list[str]:
     return _codes(rng, count, [f"Q{a}{b}" for a in _ICB_LETTERS for b in _ICB_LETTERS])
 
 
 def _sub_icb_codes(rng: random.Random, count: int) -> list[str]:
+    """Mostly 3-character codes (``14L``), some 5-character (``W2U3Z``: letter, digit,
+    letter, digit, letter); at least one of those whenever there are a dozen places."""
+    five = max(1 if count >= 12 else 0, round(count * _FIVE_CHARACTER_SHARE))
     space = [f"{n:02d}{letter}" for n in range(1, 100) for letter in "ABCDEFGHJKLMNPQRTVWY"]
-    return _codes(rng, count, space)
+    long_codes: set[str] = set()
+    while len(long_codes) < five:
+        a, b, c = (rng.choice(_ICB_LETTERS) for _ in range(3))
+        long_codes.add(f"{a}{rng.randrange(10)}{b}{rng.randrange(10)}{c}")
+    return sorted(_codes(rng, count - five, space) + sorted(long_codes))
 
 
 def _pcn_codes(rng: random.Random, count: int) -> list[str]:
@@ -140,12 +157,16 @@ def _orgs(codes: list[str], names_: list[str], parents: list[int]) -> list[_Org]
 def _hierarchy(rng: random.Random, practices: int) -> tuple[list[_Org], ...]:
     """Regions, ICBs, sub-ICBs and PCNs (each pointing at its parent's index) and practices."""
     n = _level_counts(practices)
-    regions = _orgs(_region_codes(rng, n["regions"]), list(_REGION_NAMES), [0] * n["regions"])
-    icb_names = [f"NHS {_town(rng)} ICB" for _ in range(n["icbs"])]
+    chosen = _REGIONS[: n["regions"]]
+    regions = _orgs([c for c, _ in chosen], [name for _, name in chosen], [0] * n["regions"])
+    icb_names = [f"NHS {_town(rng).title()} Integrated Care Board" for _ in range(n["icbs"])]
     icbs = _orgs(_icb_codes(rng, n["icbs"]), icb_names, _spread(rng, n["icbs"], n["regions"]))
     sub_parents = _spread(rng, n["sub_icbs"], n["icbs"])
     sub_codes = _sub_icb_codes(rng, n["sub_icbs"])
-    sub_names = [f"{icbs[p].name} - {c}" for c, p in zip(sub_codes, sub_parents, strict=True)]
+    sub_names = [
+        f"{icbs[p].name.removesuffix(' Integrated Care Board')} ICB - {c}"
+        for c, p in zip(sub_codes, sub_parents, strict=True)
+    ]
     subs = _orgs(sub_codes, sub_names, sub_parents)
     pcn_names = [f"{_town(rng)} {rng.choice(_PCN_WORDS)}PCN" for _ in range(n["pcns"])]
     pcns = _orgs(_pcn_codes(rng, n["pcns"]), pcn_names, _spread(rng, n["pcns"], n["sub_icbs"]))
@@ -162,7 +183,11 @@ def _practice_name(rng: random.Random) -> str:
 
 def _supplier(rng: random.Random) -> str:
     draw = rng.random()
-    return "EMIS" if draw < 0.56 else "TPP" if draw < 0.96 else "VISION"
+    for supplier, share in _SUPPLIERS:
+        draw -= share
+        if draw < 0:
+            return supplier
+    return _SUPPLIERS[0][0]
 
 
 def national_practices(
@@ -190,8 +215,8 @@ def _national_practice(
         code=member.code,
         name=member.name,
         supplier=_supplier(rng),
-        pcn_code=UNALLOCATED if unallocated else pcn.code,
-        pcn_name=UNALLOCATED if unallocated else pcn.name,
+        pcn_code=NO_PCN_CODE if unallocated else pcn.code,
+        pcn_name=NO_PCN_NAME if unallocated else pcn.name,
         sub_icb_code=sub.code,
         sub_icb_name=sub.name,
     )
@@ -231,7 +256,7 @@ def national_month_write(
     *, path: Path, month: date, practices: int = NATIONAL_PRACTICES, seed: int = 1
 ) -> NationalFileInfo:
     """Write one national month's practice-level crosstab to ``path`` (published layout, one
-    CSV, no BOM, LF line endings) and say how much was written."""
+    CSV, no BOM, CRLF line endings) and say how much was written."""
     register = national_practices(practices=practices, seed=seed)
     mixes = _mixes(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -257,10 +282,10 @@ def _mapping_row(practice: NationalPractice) -> list[str]:
 def national_mapping_write(
     path: Path, *, practices: int = NATIONAL_PRACTICES, seed: int = 1
 ) -> NationalFileInfo:
-    """The national ``Mapping.csv`` for the same register: BOM and CRLF, like the demo's."""
+    """The national ``Mapping.csv`` for the same register: CRLF and no BOM, as published."""
     register = national_practices(practices=practices, seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(MAPPING_HEADER)
         writer.writerows(_mapping_row(p) for p in register)

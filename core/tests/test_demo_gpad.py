@@ -243,9 +243,9 @@ def test_the_moved_practice_changes_pcn_between_march_and_april_2025(parsed, str
 
 def test_the_practice_in_no_pcn_is_published_as_unallocated(parsed, structure):
     rows = month_rows(parsed, date(2026, 10, 1))
-    assert pcn_codes_of(rows, structure.unallocated_practice_code) == {"Unallocated"}
-    unallocated = [row for row in rows if row["PCN_CODE"] == "Unallocated"]
-    assert {row["PCN_NAME"] for row in unallocated} == {"Unallocated"}
+    assert pcn_codes_of(rows, structure.unallocated_practice_code) == {"U"}
+    unallocated = [row for row in rows if row["PCN_CODE"] == "U"]
+    assert {row["PCN_NAME"] for row in unallocated} == {"UNALLOCATED"}
 
 
 def test_the_closed_practice_appears_until_october_2024(parsed, structure):
@@ -327,9 +327,9 @@ def test_the_unknown_data_issue_quirk_is_present(zips):
     assert "Unknown / Data Issue" in bands and "Unknown / Data Quality" not in bands
 
 
-def test_the_crlf_quirk_is_present(zips):
-    raw, _ = quirk_rows(zips, "crlf")
-    assert raw.count(b"\r\n") == raw.count(b"\n") > 1000
+def test_the_lf_quirk_is_present(zips):
+    raw, _ = quirk_rows(zips, "lf")
+    assert raw.count(b"\n") > 1000 and b"\r" not in raw
 
 
 def test_the_column_order_quirk_is_present(zips):
@@ -359,7 +359,7 @@ def test_months_without_a_quirk_use_the_published_layout_and_labels(month_files,
     for name in set(month_files) - quirky:
         raw = month_files[name]
         assert raw.startswith(b"APPOINTMENT_MONTH_START_DATE,GP_CODE,GP_NAME,SUPPLIER,")
-        assert b"\r" not in raw, name
+        assert raw.count(b"\r\n") == raw.count(b"\n"), name
         for column, values in published.items():
             assert labels_in(parsed[name], column) <= values, (name, column)
 
@@ -389,8 +389,8 @@ def test_each_zip_mapping_is_as_at_its_latest_month(zips, structure):
 def test_the_mapping_in_a_zip_has_the_published_columns(zips):
     with zipfile.ZipFile(zips[0]) as archive:
         raw = archive.read("Mapping.csv")
-    assert raw.startswith(b"\xef\xbb\xbfGP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,")
-    assert b"ICB_CODE,ICB_NAME,REGION_CODE,REGION_NAME" in raw.splitlines()[0]
+    assert raw.startswith(b"GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,")
+    assert b"ICB_CODE,ICB_NAME,REGION_CODE,REGION_NAME\r\n" in raw
 
 
 def test_the_same_seed_gives_the_same_zip_bytes(tmp_path, zips, structure):
@@ -448,7 +448,7 @@ def test_a_national_month_has_the_published_header_and_valid_codes(national):
         first = next(reader)
     assert first[0] == "01OCT2025"
     assert first[1][0].isalpha() and first[1][1:].isdigit() and len(first[1]) == 6
-    assert first[4] == "Unallocated" or (first[4][0] == "U" and len(first[4]) == 6)
+    assert first[4] == "U" or (first[4][0] == "U" and len(first[4]) == 6)
 
 
 def test_the_national_mapping_covers_the_same_practices_with_icbs_and_regions(national):
@@ -462,12 +462,16 @@ def test_the_national_mapping_covers_the_same_practices_with_icbs_and_regions(na
     for row in rows:
         assert row["ICB_CODE"].startswith("Q") and len(row["ICB_CODE"]) == 3
         regions[row["REGION_CODE"]].add(row["ICB_CODE"])
-    assert len(regions) == 7 and all(code.startswith("Y") for code in regions)
+    assert set(regions) == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
 
 
 def test_the_national_register_has_englands_shape():
     register = gpad.national_practices()
-    pcns = {p.crosstab.pcn_code for p in register} - {"Unallocated"}
+    pcns = {p.crosstab.pcn_code for p in register} - {"U"}
+    places = {p.crosstab.sub_icb_code for p in register}
+    assert any(len(code) == 5 for code in places) and any(len(code) == 3 for code in places)
+    suppliers = {p.crosstab.supplier for p in register}
+    assert {"EMIS", "TPP", "EMIS/EVERGREENLIFE"} <= suppliers
     assert len(register) == 6300
     assert 1200 <= len(pcns) <= 1250
     assert len({p.crosstab.sub_icb_code for p in register}) == 106

@@ -1118,7 +1118,7 @@ def demo_month(quirk: str) -> tuple[str, bytes]:
 
 @pytest.mark.parametrize(
     "quirk",
-    ["older_labels", "video_online", "bom", "unknown_data_issue", "crlf", "column_order",
+    ["older_labels", "video_online", "bom", "unknown_data_issue", "lf", "column_order",
      "label_case"],
 )  # fmt: skip
 def test_each_quirky_month_of_the_demo_data_loads_every_appointment(db, tmp_path, quirk):
