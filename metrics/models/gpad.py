@@ -168,3 +168,30 @@ class GpadPracticeMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id} {self.month:%b %Y}"
+
+
+class GpadCoverage(models.Model):
+    """NHS England's own count, per sub-ICB location and month, of the practices (and their
+    patients) whose appointments GPAD includes against those open: the coverage file
+    published beside the appointments (APPOINTMENTS_GP_COVERAGE*.csv)."""
+
+    sub_icb_code = models.CharField(max_length=12)
+    month = models.DateField()
+    icb_ons_code = models.CharField(max_length=12, blank=True)
+    region_ons_code = models.CharField(max_length=12, blank=True)
+    included_practices = models.PositiveIntegerField()
+    open_practices = models.PositiveIntegerField()
+    included_patients = models.PositiveIntegerField()
+    open_patients = models.PositiveIntegerField()
+    batch = models.ForeignKey("metrics.ImportBatch", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["sub_icb_code", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["sub_icb_code", "month"], name="gpad_coverage_unique"),
+            models.CheckConstraint(condition=Q(month__day=1), name="gpad_coverage_month_is_first"),
+        ]
+        indexes = [models.Index(fields=["month"], name="gpad_coverage_month")]
+
+    def __str__(self) -> str:
+        return f"{self.sub_icb_code} {self.month:%b %Y}"

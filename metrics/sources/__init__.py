@@ -20,6 +20,7 @@ def _load_all() -> None:
     from metrics.sources import (  # noqa: F401
         arrs_tables,
         gpad,
+        gpad_coverage,
         gpad_mapping,
         list_sizes,
         nwrs_pcn,

@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from core.presenters import problem
 from metrics.models import AppointmentCount, BatchStatus, GpadPracticeMonth, ImportBatch
-from metrics.models.gpad import NO_PCN
+from metrics.models.gpad import NO_PCN, GpadCoverage
 from metrics.services import import_file
 from practices.models import Membership, Organisation, OrgKind, Relation
 from tests.real_data import real_file
@@ -222,3 +222,55 @@ def test_suppliers_and_names_are_as_published():
     sample = next(r for r in rows if r["SUB_ICB_LOCATION_CODE"] == "14L")
     place = Organisation.objects.get(kind=OrgKind.SUB_ICB, code="14L")
     assert place.name == sample["SUB_ICB_LOCATION_NAME"] == "NHS Greater Manchester ICB - 14L"
+
+
+COVERAGE = "gpad/APPOINTMENTS_GP_COVERAGE_feb2023-jul2025.csv"
+
+
+def test_the_coverage_file_gives_each_place_and_month_its_included_and_open_practices():
+    rows = rows_of(real_file(COVERAGE))
+
+    batch = load("gpad-coverage", real_file(COVERAGE))
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.errors
+    assert GpadCoverage.objects.count() == len(rows) == 3180
+    july = [r for r in rows if r["Appointment_Month"] == "01JUL2025"]
+    stored = GpadCoverage.objects.filter(month=dt.date(2025, 7, 1))
+    assert stored.aggregate(n=Sum("included_practices"))["n"] == sum(
+        int(r["Included Practices"]) for r in july
+    )
+    assert stored.aggregate(n=Sum("open_patients"))["n"] == sum(
+        int(r["Patients registered at open practices"]) for r in july
+    )
+    five = GpadCoverage.objects.get(sub_icb_code="W2U3Z", month=dt.date(2025, 7, 1))
+    (source,) = [r for r in july if r["SUB_ICB_LOCATION_CODE"] == "W2U3Z"]
+    assert (five.included_practices, five.open_practices) == (
+        int(source["Included Practices"]),
+        int(source["Open Practices"]),
+    )
+    assert (batch.period_start, batch.period_end) == (dt.date(2023, 2, 1), dt.date(2025, 7, 1))
+
+
+def test_a_damaged_coverage_row_is_refused_by_row_and_column_and_a_month_reloads(tmp_path):
+    text = real_file(COVERAGE).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    damaged = tmp_path / "APPOINTMENTS_GP_COVERAGE_damaged.csv"
+    fields = lines[4].split(",")
+    fields[4] = "many"
+    damaged.write_text("\n".join([*lines[:4], ",".join(fields), *lines[5:]]), encoding="utf-8")
+    one_month = tmp_path / "APPOINTMENTS_GP_COVERAGE_jul2025.csv"
+    one_month.write_text(
+        "\n".join([lines[0], *[line for line in lines if ",01JUL2025," in line]]) + "\n"
+    )
+
+    refused = load("gpad-coverage", damaged)
+    first = load("gpad-coverage", real_file(COVERAGE))
+    again = load("gpad-coverage", one_month)
+
+    assert refused.status == BatchStatus.FAILED
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(5, "Included Practices")]
+    assert first.status == again.status == BatchStatus.SUCCEEDED
+    assert GpadCoverage.objects.count() == 3180
+    assert GpadCoverage.objects.filter(batch=again).count() == len(
+        [line for line in lines if ",01JUL2025," in line]
+    )
