@@ -1,4 +1,6 @@
-"""Browser tests: Playwright driving the system Chromium against the live test server.
+"""Browser tests: Playwright driving the system Chromium against the portal as production
+serves it: production settings, static files collected under hashed names and served by
+WhiteNoise from the manifest (nothing found on the fly), in a server thread of the test run.
 
 No browser is downloaded: the tests use Debian's chromium (CHROMIUM_PATH, or
 /usr/bin/chromium) and are skipped, saying why, where there is none.
@@ -59,9 +61,27 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def portal_server(django_db_setup, django_db_blocker, _static_collected):
+    """The portal's own WSGI application in a server thread, with nothing put in front of
+    it (Django's test server would otherwise serve static files from the source folders)."""
+    from django.test.testcases import LiveServerThread
+
+    thread = LiveServerThread("127.0.0.1", static_handler=lambda app: app, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+def page(browser, portal_server, transactional_db):
+    """A browser tab on the portal (data the test sets up is committed, so the server thread
+    sees it)."""
+    context = browser.new_context(base_url=portal_server, accept_downloads=True)
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab

@@ -37,12 +37,12 @@ def test_each_role_signs_in_and_browses_from_the_icb_to_a_pcn_and_a_practice(
     assert page.get_by_role("navigation", name="Breadcrumb").get_by_text("PCN U00001").count()
 
 
-def test_an_icb_manager_uploads_a_list_size_file_and_sees_its_batch(
-    page, tree, icb_manager, celery_eager, tmp_path
+def test_a_data_loader_uploads_a_list_size_file_and_sees_its_batch(
+    page, tree, data_loader, celery_eager, tmp_path
 ):
     upload = tmp_path / "gp-reg-pat-prac-all.csv"
     upload.write_bytes(LIST_SIZE_FILE.encode())
-    sign_in(page, "icb.manager")
+    sign_in(page, "data.loader")
 
     page.get_by_role("link", name="Imports").first.click()
     page.get_by_role("button", name="Upload a file").click()
@@ -52,14 +52,14 @@ def test_an_icb_manager_uploads_a_list_size_file_and_sees_its_batch(
 
     page.get_by_text("Loaded 2 rows").first.wait_for()
     batch = ImportBatch.objects.get()
-    assert batch.file_name == "gp-reg-pat-prac-all.csv" and batch.created_by == icb_manager
+    assert batch.file_name == "gp-reg-pat-prac-all.csv" and batch.created_by == data_loader
     assert (
         ListSize.objects.get(practice__code="L85001", month=dt.date(2025, 5, 1)).all_patients
         == 6123
     )
     page.get_by_role("link", name="Imports").first.click()
     row = page.get_by_role("row").filter(has_text="gp-reg-pat-prac-all.csv")
-    assert "Loaded" in row.inner_text() and "icb.manager" in row.inner_text()
+    assert "Loaded" in row.inner_text() and "data.loader" in row.inner_text()
 
 
 def test_a_board_member_finds_no_upload_page(page, tree, board_member):
