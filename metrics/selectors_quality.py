@@ -1,5 +1,6 @@
 """Reads for the data quality page: how complete a month's GP appointment recording is in
-an ICB, practice by practice, in a fixed number of queries however many practices."""
+an ICB, practice by practice and place by place beside NHS England's own coverage count, in a
+fixed number of queries however many practices."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from metrics.models import GpadPracticeMonth, MeasureValue
-from metrics.selectors_access import finished_at, icb_month, practice_months
-from practices.models import Organisation
-from practices.selectors import register_snapshot
+from metrics.models.gpad import GpadCoverage
+from metrics.selectors_access import IcbMonth, finished_at, icb_month, practice_months
+from practices.models import Organisation, OrgKind
+from practices.selectors import RegisterSnapshot, register_snapshot
 
 UNMAPPED = "unmapped_pct"
 
@@ -26,6 +28,33 @@ class Flagged:
 
 
 @dataclass(frozen=True)
+class PlaceCoverage:
+    """One place in a month: NHS England's coverage row for it (None where the file has no
+    row for the place) beside the portal's own count of its practices."""
+
+    place: Organisation
+    published: GpadCoverage | None
+    recording: int  # practices in the place the portal holds appointments for
+    open_practices: int  # open in the portal's register on the 1st
+
+    @property
+    def practices_included(self) -> float | None:
+        """Per cent of the open practices NHS England included."""
+        return _share(self.published, "included_practices", "open_practices")
+
+    @property
+    def patients_included(self) -> float | None:
+        """Per cent of the open practices' patients registered at included practices."""
+        return _share(self.published, "included_patients", "open_patients")
+
+
+def _share(row: GpadCoverage | None, part: str, whole: str) -> float | None:
+    if row is None or not getattr(row, whole):
+        return None
+    return 100 * getattr(row, part) / getattr(row, whole)
+
+
+@dataclass(frozen=True)
 class DataQuality:
     icb: Organisation
     month: dt.date
@@ -37,6 +66,8 @@ class DataQuality:
     incomplete: list[Flagged]
     no_triage: list[Flagged]
     as_at: dt.datetime | None
+    places: list[PlaceCoverage]
+    coverage_loaded: bool  # whether NHS England's coverage file for the month is loaded
 
     @property
     def coverage(self) -> float | None:
@@ -49,7 +80,8 @@ def data_quality(icb: Organisation, month: dt.date) -> DataQuality:
     for the ICB's practices in ``month``, in a fixed number of queries."""
     snapshot = register_snapshot([icb.pk], month)
     open_ids = snapshot.open_practices_under(icb.pk)
-    in_icb = icb_month(icb, month).practice_ids
+    members = icb_month(icb, month)
+    in_icb = members.practice_ids
     months = {row.practice_id: row for row in practice_months(month, in_icb)}
     recording = {pk for pk, row in months.items() if row.appointments > 0}
     missing = list(set(months) - set(snapshot.orgs))
@@ -66,7 +98,35 @@ def data_quality(icb: Organisation, month: dt.date) -> DataQuality:
         incomplete=_by_name(flag(pk) for pk, row in months.items() if row.incomplete),
         no_triage=_by_name(flag(pk) for pk in recording if not months[pk].clinical_triage),
         as_at=finished_at(row.batch_id for row in months.values()),
+        places=_places(snapshot, icb, month, members, recording),
+        coverage_loaded=GpadCoverage.objects.filter(month=month).exists(),
     )
+
+
+def _places(
+    snapshot: RegisterSnapshot,
+    icb: Organisation,
+    month: dt.date,
+    members: IcbMonth,
+    recording: set[int],
+) -> list[PlaceCoverage]:
+    """Each of the ICB's places: NHS England's coverage row and the portal's counts."""
+    places = snapshot.members(icb.pk, OrgKind.SUB_ICB)
+    published = {
+        row.sub_icb_code: row
+        for row in GpadCoverage.objects.filter(
+            month=month, sub_icb_code__in=[p.code for p in places]
+        )
+    }
+    return [
+        PlaceCoverage(
+            place=place,
+            published=published.get(place.code),
+            recording=sum(1 for pk in recording if members.place_of.get(pk) == place.pk),
+            open_practices=len(snapshot.open_practices_under(place.pk)),
+        )
+        for place in places
+    ]
 
 
 PracticeMonths = dict[int, GpadPracticeMonth]

@@ -3,16 +3,19 @@ with no Clinical Triage, for a small GPAD month loaded through the importer."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 
 from metrics.models import MeasureValue
+from metrics.services import import_file
 from tests import pages
 from tests.factories import link, list_size, org
 from tests.gpad_files import MARCH_2025, Row, gpad_month_load
 from tests.pages import page_as, visible_text
+from tests.real_data import real_file
 
 TRIAGE = "Clinical Triage"
 # Registered patients in March 2025 (conftest): L85001 6,000, L85002 7,000, L85004 11,000,
@@ -161,3 +164,97 @@ def test_the_page_takes_a_bounded_number_of_queries_however_many_practices(
         response = client.get(QUALITY)
 
     assert "Extra Surgery 19 (L86019)" in visible_text(response)
+
+
+# NHS England's coverage file, with the header it is published with (ICB and region as ONS
+# codes, the place as its ODS code).
+COVERAGE_HEADER = (
+    "SUB_ICB_LOCATION_CODE,ICB_ONS_CODE,REGION_CODE,Appointment_Month,Included Practices,"
+    "Open Practices,Patients registered at included practices,"
+    "Patients registered at open practices"
+)
+
+
+def coverage_load(folder, *lines: str):
+    path = folder / "APPOINTMENTS_GP_COVERAGE_test.csv"
+    path.write_text("\r\n".join([COVERAGE_HEADER, *lines]) + "\r\n", encoding="utf-8")
+    batch = import_file(source="gpad-coverage", path=path)
+    assert batch.status == "succeeded", batch.errors
+    return batch
+
+
+def test_nhs_englands_coverage_is_shown_beside_the_portals_count(
+    client, board_member, march, tmp_path
+):
+    coverage_load(
+        tmp_path,
+        "11X,E54000038,E40000006,01MAR2025,5,7,45000,52000",
+        "92G,E54000040,E40000006,01MAR2025,1,1,12000,12000",
+        "11X,E54000038,E40000006,01FEB2025,4,4,1,1",
+    )
+
+    text = visible_text(page_as(client, board_member, QUALITY))
+    table = section(text, "NHS England's coverage by place", "Unmapped")
+
+    # 5 of 7 is 71.4%; 45,000 of 52,000 patients is 86.5%. The portal holds appointments for
+    # 5 of the 6 practices open in 11X in its register.
+    assert (
+        "NHS Somerset ICB - 11X (11X) Included practices (NHS England) 5 "
+        "Open practices (NHS England) 7 Practices included 71.4% "
+        "Patients at included practices 45,000 Patients at open practices 52,000 "
+        "Patients included 86.5% Practices with appointments in the portal 5 "
+        "Open practices in the portal's register 6"
+    ) in table
+    assert "92G" not in table and "not loaded" not in table
+
+
+def test_the_page_says_when_the_months_coverage_file_is_not_loaded(
+    client, board_member, march, tmp_path
+):
+    coverage_load(tmp_path, "11X,E54000038,E40000006,01FEB2025,5,6,40000,48000")
+
+    text = visible_text(page_as(client, board_member, QUALITY))
+    table = section(text, "NHS England's coverage by place", "Unmapped")
+
+    assert "NHS England's coverage file for Mar 2025 is not loaded" in table
+    assert "Included practices (NHS England) – Open practices (NHS England) –" in table
+    assert "Practices with appointments in the portal 5" in table
+
+
+def test_a_place_the_coverage_file_leaves_out_is_shown_with_a_dash(
+    client, board_member, tree, march, tmp_path
+):
+    link(org("sub_icb", "W2U3Z", "NHS Somerset ICB - W2U3Z"), tree.icb)
+    coverage_load(tmp_path, "11X,E54000038,E40000006,01MAR2025,5,6,40000,48000")
+
+    text = visible_text(page_as(client, board_member, QUALITY))
+    table = section(text, "NHS England's coverage by place", "Unmapped")
+
+    assert "NHS Somerset ICB - W2U3Z (W2U3Z) Included practices (NHS England) –" in table
+    assert "has no row for the place" in table and "not loaded" not in table
+
+
+def test_the_real_coverage_file_gives_a_five_character_place_its_published_figures(
+    client, board_member, tree, march
+):
+    path = real_file("gpad/APPOINTMENTS_GP_COVERAGE_feb2023-jul2025.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        (source,) = [
+            r
+            for r in csv.DictReader(handle)
+            if r["SUB_ICB_LOCATION_CODE"] == "W2U3Z" and r["Appointment_Month"] == "01MAR2025"
+        ]
+    included, open_ = int(source["Included Practices"]), int(source["Open Practices"])
+    patients = int(source["Patients registered at included practices"])
+    link(org("sub_icb", "W2U3Z", "NHS North West London ICB - W2U3Z"), tree.icb)
+    assert import_file(source="gpad-coverage", path=path).status == "succeeded"
+
+    text = visible_text(page_as(client, board_member, QUALITY))
+    table = section(text, "NHS England's coverage by place", "Unmapped")
+
+    assert (
+        f"NHS North West London ICB - W2U3Z (W2U3Z) Included practices (NHS England) "
+        f"{included:,} Open practices (NHS England) {open_:,} "
+        f"Practices included {100 * included / open_:.1f}% "
+        f"Patients at included practices {patients:,}"
+    ) in table
