@@ -213,9 +213,12 @@ def memberships_record_dated(
 ) -> Written:
     """Load published, dated relationships.
 
-    For every child in the file, the published history replaces the links only observed
-    in snapshots; each published link is matched on (child, parent, start date), so a
-    re-run updates end dates rather than adding rows.
+    For every child in the file, the published history replaces what the register held
+    for it: the links only observed in snapshots, and published links this file no longer
+    lists (an earlier edition's start date since corrected, or a spell withdrawn), which
+    would otherwise leave the child with two parents at once. Each published link is
+    matched on (child, parent, start date), so a re-run updates end dates rather than
+    adding rows. Children the file does not mention are left alone.
     """
     child_kind, parent_kind = RELATION_KINDS[relation]
     child_ids = org_ids_by_code(child_kind, (link.child for link in links))
@@ -244,9 +247,12 @@ def memberships_record_dated(
             changed.append(current)
         else:
             result.unchanged += 1
+    listed = {(child_ids[k.child], parent_ids[k.parent], k.start_date) for k in links}
+    withdrawn = [m.pk for key, m in existing.items() if m.pk and key not in listed]
+    Membership.objects.filter(pk__in=withdrawn).delete()
     Membership.objects.bulk_create(new, batch_size=1000)
     Membership.objects.bulk_update(changed, ["end_date", "source_batch", "source_row"])
-    result.created, result.updated = len(new), len(changed)
+    result.created, result.updated = len(new), len(changed) + len(withdrawn)
     return result
 
 

@@ -31,7 +31,7 @@ from core.demo.structure import (
 LIST_SIZE_PUBLICATION = "GP_PRAC_PAT_LIST"  # as the files' PUBLICATION column has it
 UNALLOCATED = "Unallocated"
 _COUNTY = "SOMERSET"
-_GP_ROLES = "RO76|RO177"
+_GP_ROLE = "RO76"
 _GP_LEGACY_SETTING = "4"
 
 
@@ -58,29 +58,47 @@ def _write_csv(
 
 
 def _epraccur_row(org: DemoPractice | DemoSite, *, legacy: bool) -> list[str]:
-    """27 columns. The legacy layout differs in status (A/C), column 24 and column 26."""
-    line1, line2, line3 = org.address
+    """27 columns, as the real files of each layout write them (Somerset's rows in the
+    2021 legacy file and the 2026 Data Search and Export file). The legacy layout gives
+    status as A/C, column 22 as 0 and the setting as a number; the current one gives
+    ACTIVE/INACTIVE, column 22 as 1 and the role code. Both repeat the sub-ICB code in
+    column 24, and a closed organisation's left-parent date is its close date."""
     return [
-        org.code, org.name, REGION_CODE, ICB_CODE, line1, line2, line3, org.town, _COUNTY,
-        org.postcode, _ymd(org.opened_on), _ymd(org.closed_on), _status(org, legacy=legacy), "B",
-        SUB_ICB_CODE, _ymd(max(org.opened_on, ICB_START)), "", org.phone, "", "", "", "0", "",
-        SUB_ICB_CODE if legacy else "", "", _setting(org, legacy=legacy), "",
+        org.code, org.name, REGION_CODE, ICB_CODE, *_address_lines(org, legacy=legacy),
+        org.postcode, _ymd(org.opened_on), _ymd(org.closed_on), _status(org, legacy=legacy),
+        "B", SUB_ICB_CODE, _ymd(max(org.opened_on, ICB_START)), _ymd(org.closed_on),
+        org.phone, "", "", "", "0" if legacy else "1", "", SUB_ICB_CODE, "",
+        _setting(org, legacy=legacy), "",
     ]  # fmt: skip
 
 
+def _address_lines(org: DemoPractice | DemoSite, *, legacy: bool) -> list[str]:
+    """Address lines 1-5. Legacy: two address lines, the town in line 3 and the county in
+    line 4; current: up to three address lines, the town in line 4 and no county."""
+    line1, line2, line3 = org.address
+    if legacy:
+        return [line1, line2 or line3, org.town, _COUNTY, ""]
+    return [line1, line2, line3, org.town, ""]
+
+
 def _status(org: DemoPractice | DemoSite, *, legacy: bool) -> str:
+    """The legacy A (active) / C (closed); the current ACTIVE / INACTIVE. Neither file's
+    third status (legacy D, current DORMANT) fits any demo organisation."""
     if org.closed_on is None:
         return "A" if legacy else "ACTIVE"
     return "C" if legacy else "INACTIVE"
 
 
 def _setting(org: DemoPractice | DemoSite, *, legacy: bool) -> str:
+    """The legacy prescribing setting (4, a GP practice) or the current role code (RO76),
+    each alone as in nearly every real row."""
     if isinstance(org, DemoSite):
-        return org.legacy_setting if legacy else f"{org.role_code}|RO177"
-    return _GP_LEGACY_SETTING if legacy else _GP_ROLES
+        return org.legacy_setting if legacy else org.role_code
+    return _GP_LEGACY_SETTING if legacy else _GP_ROLE
 
 
 def epraccur_write(path: Path, structure: DemoStructure, *, legacy: bool) -> Path:
+    """Headerless, every field quoted, CRLF, no BOM, in code order: as published."""
     orgs = sorted((*structure.all_practices, *structure.sites), key=lambda org: org.code)
     rows = (_epraccur_row(org, legacy=legacy) for org in orgs)
     return _write_csv(path, rows, quote_all=True)
@@ -105,10 +123,12 @@ def epcn_write(path: Path, structure: DemoStructure) -> Path:
 
 
 def _partner_row(link: DemoMembership, practice: DemoPractice, pcn: DemoPcn) -> list[str]:
+    """The last column says whether practice and PCN share a sub-ICB location: TRUE or
+    FALSE, as the real file writes it."""
     sub_icb_name = SUB_ICB_NAME.upper()
     return [
         practice.code, practice.name, SUB_ICB_CODE, sub_icb_name, pcn.code, pcn.name,
-        SUB_ICB_CODE, sub_icb_name, _ymd(link.start), _ymd(link.end), "Y",
+        SUB_ICB_CODE, sub_icb_name, _ymd(link.start), _ymd(link.end), "TRUE",
     ]  # fmt: skip
 
 

@@ -4,14 +4,20 @@ A practice has one row per spell in a PCN, so a practice that moved has two. The
 are the membership history: for every practice in the file they replace the links only
 observed in snapshots (practices.services.memberships_record_dated). The older ePCN.xlsx
 is read too, and its "PCN Details" sheet loads the PCNs as epcn does.
+
+A practice is in one PCN at a time, but the published spells of a handover sometimes touch:
+the old spell ends on the day the new one begins, or the day after. The later spell wins
+from its start date, the earlier is taken to end the day before (or, if that leaves it no
+days, is not loaded), and the batch notes say so for each practice. Any longer overlap is
+a problem in the row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from metrics.sources import register
@@ -63,7 +69,10 @@ PARTNERS = Layout(
     },
     key_like=PRACTICE_LIKE,
     key_what="practice",
+    header_words=(r"pcn", r"start|join|date"),
 )
+HANDOVER_DAYS = 1  # an old spell may run on this many days past the new one's start
+NOTES_LISTED = 50
 SUB_ICB_FIELDS = (
     ("practice_sub_icb_code", "practice_sub_icb_name"),
     ("pcn_sub_icb_code", "pcn_sub_icb_name"),
@@ -97,10 +106,10 @@ class PcnMembersSource(Source):
     expects = (
         "epcncorepartnerdetails.csv, a CSV with no header row and 11 columns (practice code "
         "and name, practice sub-ICB code and name, PCN code and name, PCN sub-ICB code and "
-        "name, start date, end date, sub-ICB match), or the older ePCN.xlsx with the sheets "
-        "'PCN Details' and 'PCN Core Partner Details'"
+        "name, start date, end date, sub-ICB match; a downloaded header row is read past), "
+        "or the older ePCN.xlsx with the sheets 'PCN Details' and 'PCN Core Partner Details'"
     )
-    file_patterns = ("epcncorepartnerdetails*.csv", "ePCN*.xlsx")
+    file_patterns = ("epcncorepartnerdetails*.csv", "epcncorepartnerdetails*.zip", "ePCN*.xlsx")
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
         parsed = Parsed()
@@ -108,7 +117,7 @@ class PcnMembersSource(Source):
         parsed.records.extend(r for c in pcn_cells if (r := pcn_row(c, problems)))
         members = [r for c in partner_cells if (r := _member(c, problems))]
         members = _without_repeats(members, parsed)
-        _check_one_pcn_at_a_time(members, problems)
+        members = _one_pcn_at_a_time(members, parsed, problems)
         parsed.records.extend(members)
         return parsed
 
@@ -176,22 +185,83 @@ def _without_repeats(members: list[MemberRow], parsed: Parsed) -> list[MemberRow
     return kept
 
 
-def _check_one_pcn_at_a_time(members: Sequence[MemberRow], problems: ProblemLog) -> None:
+def _one_pcn_at_a_time(
+    members: list[MemberRow], parsed: Parsed, problems: ProblemLog
+) -> list[MemberRow]:
+    """Each practice's spells, handovers resolved; clashes are problems in the later row."""
     spells: dict[str, list[MemberRow]] = defaultdict(list)
     for member in members:
         spells[member.practice.code].append(member)
+    kept: list[MemberRow] = []
+    handovers: list[str] = []
     for practice_spells in spells.values():
-        _check_spells(sorted(practice_spells, key=lambda m: (m.start, m.row)), problems)
+        kept.extend(_spells_resolved(practice_spells, handovers, problems))
+    if handovers:
+        dropped = len(members) - len(kept)
+        parsed.rows_skipped += dropped
+        parsed.notes.extend(_handover_notes(handovers, dropped))
+    return sorted(kept, key=lambda m: m.row)
 
 
-def _check_spells(spells: list[MemberRow], problems: ProblemLog) -> None:
-    """Spells sorted by start; each must begin after every earlier one has ended."""
-    furthest = spells[0]
-    for spell in spells[1:]:
-        if furthest.end is None or spell.start <= furthest.end:
-            problems.add(spell.row, spell.start_column, _clash(spell, furthest))
-        if furthest.end is not None and (spell.end is None or spell.end > furthest.end):
-            furthest = spell
+def _spells_resolved(
+    spells: list[MemberRow], handovers: list[str], problems: ProblemLog
+) -> list[MemberRow]:
+    """Spells by start (then end, open last); each must begin after the one before it has
+    ended, but for a handover of up to ``HANDOVER_DAYS``, which the later spell wins."""
+    ordered = sorted(spells, key=lambda m: (m.start, m.end or dt.date.max, m.row))
+    kept = [ordered[0]]
+    for spell in ordered[1:]:
+        before = max(kept, key=lambda m: m.end or dt.date.max)
+        if before.end is not None and spell.start > before.end:
+            kept.append(spell)
+        elif _is_handover(before, spell):
+            kept.remove(before)
+            cut = replace(before, end=spell.start - dt.timedelta(days=1))
+            if cut.end >= cut.start:
+                kept.append(cut)
+            handovers.append(_handover(before, spell, kept=cut.end >= cut.start))
+            kept.append(spell)
+        else:
+            problems.add(spell.row, spell.start_column, _clash(spell, before))
+            kept.append(spell)
+    return kept
+
+
+def _is_handover(before: MemberRow, spell: MemberRow) -> bool:
+    """The earlier spell ends on the later one's start day or up to HANDOVER_DAYS after,
+    and the later spell runs on past it."""
+    if before.end is None:
+        return False
+    runs_on = (before.end - spell.start).days
+    outlasts = spell.end is None or spell.end > before.end
+    return 0 <= runs_on <= HANDOVER_DAYS and outlasts
+
+
+def _handover(before: MemberRow, spell: MemberRow, *, kept: bool) -> str:
+    code, start = before.practice.code, spell.start.isoformat()
+    said = f"row {before.row} has {code} in {before.pcn.code} until {before.end.isoformat()}"
+    if kept:
+        day_before = spell.start - dt.timedelta(days=1)
+        taken = f"{before.pcn.code} taken to end on {day_before.isoformat()}"
+    else:
+        taken = f"that spell ({before.start.isoformat()} to {before.end.isoformat()}) not loaded"
+    return f"{said}, row {spell.row} in {spell.pcn.code} from {start}: {taken}"
+
+
+def _handover_notes(handovers: list[str], dropped: int) -> list[str]:
+    count = len(handovers)
+    spells = "spell" if count == 1 else "spells"
+    summary = (
+        f"{count} PCN {spells} ended on the day the practice's next spell began, or the day "
+        "after; the later spell wins from its start date and the earlier is taken to end the "
+        "day before"
+    )
+    if dropped:
+        summary += f" ({dropped} left with no days at all and not loaded)"
+    listed = [f"Handover: {text}." for text in handovers[:NOTES_LISTED]]
+    if count > NOTES_LISTED:
+        listed.append(f"... and {count - NOTES_LISTED} more handovers.")
+    return [summary + ".", *listed]
 
 
 def _clash(spell: MemberRow, earlier: MemberRow) -> str:

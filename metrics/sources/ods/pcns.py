@@ -54,6 +54,7 @@ EPCN = Layout(
     },
     key_like=PCN_LIKE,
     key_what="PCN",
+    header_words=(r"pcn", r"open|date"),
 )
 
 

@@ -1,9 +1,14 @@
-"""epraccur: every prescribing organisation in England, of which GP practices are loaded.
+"""epraccur: every prescribing organisation in England and Wales, of which the English GP
+practices are loaded.
 
-Two layouts are published with the same 27 columns: the legacy one gives status as
-A/C/D/P and the prescribing setting as a number (4 is a GP practice); the current one
-gives ACTIVE/INACTIVE and the organisation's role codes (RO76 is a GP practice). The file
-carries no relationship dates, so its links are observed as at the day of the import.
+Two layouts are published with the same 27 columns: the legacy one (epraccur.csv, or the
+epraccur.zip it came in) gives status as A/C/D/P and the prescribing setting as a number
+(4 is a GP practice); the current one, from the ODS Data Search and Export, gives
+ACTIVE/INACTIVE/DORMANT and the organisation's role codes (RO76 is a GP practice, sometimes
+with a second role: RO76|RO268). Organisations that are not GP practices are skipped and
+counted, and so are Welsh GP practices: the legacy file puts them in region W00, the current
+one leaves their region and ICB blank. The file carries no relationship dates, so its links
+are observed as at the day of the import.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.ods import WELSH_REGION_CODE
 from metrics.sources import register
 from metrics.sources.base import (
     Parsed,
@@ -66,6 +72,7 @@ EPRACCUR = Layout(
     },
     key_like=PRACTICE_LIKE,
     key_what="practice",
+    header_words=(r"post ?code", r"open|status|setting"),
 )
 STATUSES = {
     "A": OrgStatus.ACTIVE,
@@ -74,6 +81,7 @@ STATUSES = {
     "P": OrgStatus.PROPOSED,
     "ACTIVE": OrgStatus.ACTIVE,
     "INACTIVE": OrgStatus.INACTIVE,
+    "DORMANT": OrgStatus.DORMANT,
 }
 GP_PRACTICE_SETTING = 4
 GP_PRACTICE_ROLE = "RO76"
@@ -108,6 +116,13 @@ def is_gp_practice(setting: str) -> bool:
     return GP_PRACTICE_ROLE in {part.strip() for part in text.split("|")}
 
 
+def is_welsh(cells: Cells) -> bool:
+    """Region W00 (the legacy file), or no region and no ICB (the current one): a practice
+    in Wales, which has local health boards rather than ICBs."""
+    region, icb = ods_code(cells.text("region")), ods_code(cells.text("icb"))
+    return region == WELSH_REGION_CODE or not (region or icb)
+
+
 @register
 class PracticesSource(Source):
     code = "ods-practices"
@@ -116,23 +131,33 @@ class PracticesSource(Source):
     publisher = "NHS England, Organisation Data Service"
     cadence = "Nightly; load when practices open, close or move"
     expects = (
-        "epraccur.csv: the ODS GP practice report, a CSV with no header row and 27 columns "
-        "(practice code, name, region, ICB, address, postcode, open and close dates, status, "
-        "sub-ICB ... prescribing setting)"
+        "epraccur.csv: the ODS GP practice report, a CSV with no header row (or the header "
+        "row of a download with headers) and 27 columns (practice code, name, region, ICB, "
+        "address, postcode, open and close dates, status, sub-ICB ... prescribing setting), "
+        "or the legacy epraccur.zip holding it"
     )
-    file_patterns = ("epraccur*.csv",)
+    file_patterns = ("epraccur*.csv", "epraccur*.zip")
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress = no_progress) -> Parsed:
         parsed = Parsed()
+        not_gp = welsh = 0
         for cells in headerless_rows(path, EPRACCUR, parsed, problems):
             if not is_gp_practice(cells.text("setting")):
-                parsed.rows_skipped += 1
+                not_gp += 1
+            elif is_welsh(cells):
+                welsh += 1
             elif record := _practice(cells, problems):
                 parsed.records.append(record)
-        if parsed.rows_skipped:
+        parsed.rows_skipped += not_gp + welsh
+        if not_gp:
             parsed.notes.append(
-                f"Skipped {parsed.rows_skipped} rows that are not GP practices "
-                "(prescribing setting not 4 / RO76)."
+                f"Skipped {not_gp} rows that are not GP practices "
+                "(prescribing setting not 4 / role not RO76)."
+            )
+        if welsh:
+            parsed.notes.append(
+                f"Skipped {welsh} GP practices in Wales (region {WELSH_REGION_CODE}, "
+                "or no region and no ICB)."
             )
         return parsed
 
@@ -182,7 +207,7 @@ def _status(cells: Cells, problems: ProblemLog) -> str | None:
             cells.number,
             cells.column("status"),
             f"'{text or '(blank)'}' is not a status; expected A, C, D or P (older files) "
-            "or ACTIVE or INACTIVE",
+            "or ACTIVE, INACTIVE or DORMANT",
         )
     return status
 

@@ -1,9 +1,13 @@
 """The older ePCN.xlsx: a "PCN Details" sheet and a "PCN Core Partner Details" sheet.
 
-Unlike the CSV reports the sheets have header rows, whose wording changed over the years
-(CCG became sub-ICB location; join and exit became start and end), so columns are found by
-name through alias tables. Some editions put a title above the header, so the header is
-looked for in the first few rows.
+Unlike the CSV reports the sheets have header rows, worded differently in each edition:
+"Current Clinical Commissioning Group Code" (2019), the same broken over three lines in a
+cell (2022), "Current Sub ICB Loc Code" (2023); "Practice to PCN Relationship Start Date"
+or "Practice Join Date". Headers are compared after reducing those wordings to one
+(``header_words``), then through small alias tables. Some editions put a title above the
+header, so it is looked for in the first few rows. Dates are numbers (20191001) in some
+editions and text in others; some cells are formulas (the 2019 partner sheet looks PCN
+names up from the PCN sheet), read by the value Excel last saved with them.
 """
 
 from __future__ import annotations
@@ -20,35 +24,30 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from metrics.sources.base import Parsed, WrongKindOfFile
 from metrics.sources.ods.layout import Cells, cell_text
-from metrics.sources.readers import Header, match_header
+from metrics.sources.readers import Header, clean_text, header_key
 
 HEADER_SEARCH_ROWS = 10
 PCN_SHEETS = ("PCN Details", "PCNDetails")
 PARTNER_SHEETS = ("PCN Core Partner Details", "PCNCorePartnerDetails")
 SHEETS_EXPECTED = "ePCN.xlsx has the sheets 'PCN Details' and 'PCN Core Partner Details'"
+# What a formula cell holds when Excel could not work it out; read as blank.
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!"})
+
+# One wording for what the editions call the same thing, applied in order.
+_REWORDINGS = (
+    (r"\(.*?\)", " "),  # "Open Date (YYYYMMDD)"
+    (r"\bclinical commissioning group\b", "ccg"),
+    (r"\bsub[ -]?icb(?: location| loc)?\b", "sub icb"),
+    (r"\bccg\b", "sub icb"),
+    (r"^current\b", ""),
+    (r"\bpost code\b", "postcode"),
+)
 
 PCN_ALIASES: dict[str, tuple[str, ...]] = {
     "pcn_code": ("PCN Code",),
     "pcn_name": ("PCN Name",),
-    "sub_icb_code": (
-        "Current Sub ICB Code",
-        "Current Sub ICB Loc Code",
-        "Current Sub ICB Location Code",
-        "Sub ICB Location Code",
-        "Sub ICB Code",
-        "Current CCG Code",
-        "CCG Code",
-    ),
-    "sub_icb_name": (
-        "Current Sub ICB Name",
-        "Current Sub ICB Loc Name",
-        "Current Sub ICB Location Name",
-        "Sub ICB Location Name",
-        "Sub ICB Location",
-        "Sub ICB Name",
-        "Current CCG Name",
-        "CCG Name",
-    ),
+    "sub_icb_code": ("Sub ICB Location Code", "CCG Code"),
+    "sub_icb_name": ("Sub ICB Location Name", "Sub ICB Location", "CCG Name"),
     "open_date": ("Open Date", "PCN Open Date"),
     "close_date": ("Close Date", "PCN Close Date"),
     "address1": ("Address Line 1",),
@@ -56,58 +55,75 @@ PCN_ALIASES: dict[str, tuple[str, ...]] = {
     "address3": ("Address Line 3",),
     "address4": ("Address Line 4",),
     "address5": ("Address Line 5",),
-    "postcode": ("Postcode", "Post Code"),
+    "postcode": ("Postcode",),
 }
 PCN_REQUIRED = ("pcn_code", "pcn_name", "sub_icb_code")
 
 PARTNER_ALIASES: dict[str, tuple[str, ...]] = {
     "practice_code": ("Partner Organisation Code", "Partner Code", "Practice Code"),
     "practice_name": ("Partner Name", "Partner Organisation Name", "Practice Name"),
-    "practice_sub_icb_code": (
-        "Practice Parent Sub ICB Code",
-        "Practice Parent Sub ICB Loc Code",
-        "Practice Parent Sub ICB Location Code",
-        "Practice Sub ICB Code",
-        "Practice Parent CCG Code",
-        "Practice CCG Code",
-    ),
-    "practice_sub_icb_name": (
-        "Practice Parent Sub ICB Name",
-        "Practice Parent Sub ICB Loc Name",
-        "Practice Parent Sub ICB Location Name",
-        "Practice Sub ICB Name",
-        "Practice Parent CCG Name",
-        "Practice CCG Name",
-    ),
+    "practice_sub_icb_code": ("Practice Parent Sub ICB Location Code", "Practice CCG Code"),
+    "practice_sub_icb_name": ("Practice Parent Sub ICB Location Name", "Practice CCG Name"),
     "pcn_code": ("PCN Code",),
     "pcn_name": ("PCN Name",),
-    "pcn_sub_icb_code": (
-        "PCN Parent Sub ICB Code",
-        "PCN Parent Sub ICB Loc Code",
-        "PCN Parent Sub ICB Location Code",
-        "PCN Sub ICB Code",
-        "PCN Parent CCG Code",
-        "PCN CCG Code",
+    "pcn_sub_icb_code": ("PCN Parent Sub ICB Location Code", "PCN CCG Code"),
+    "pcn_sub_icb_name": ("PCN Parent Sub ICB Location Name", "PCN CCG Name"),
+    "start_date": (
+        "Practice to PCN Relationship Start Date",
+        "Relationship Start Date",
+        "Practice Start Date",
+        "Practice Join Date",
+        "Join Date",
+        "Start Date",
     ),
-    "pcn_sub_icb_name": (
-        "PCN Parent Sub ICB Name",
-        "PCN Parent Sub ICB Loc Name",
-        "PCN Parent Sub ICB Location Name",
-        "PCN Sub ICB Name",
-        "PCN Parent CCG Name",
-        "PCN CCG Name",
+    "end_date": (
+        "Practice to PCN Relationship End Date",
+        "Relationship End Date",
+        "Practice End Date",
+        "Practice Exit Date",
+        "Exit Date",
+        "End Date",
     ),
-    "start_date": ("Practice Start Date", "Practice Join Date", "Join Date", "Start Date"),
-    "end_date": ("Practice End Date", "Practice Exit Date", "Exit Date", "End Date"),
 }
 PARTNER_REQUIRED = ("practice_code", "pcn_code", "start_date")
 
 
+def header_words(name: str) -> str:
+    """A header cell reduced to one wording: "Current Clinical\\nCommissioning\\nGroup Code",
+    "Current Sub ICB Loc Code" and "Sub ICB Location Code" all read "sub_icb_code"."""
+    text = clean_text(name).casefold()
+    for pattern, words in _REWORDINGS:
+        text = re.sub(pattern, words, text)
+    return header_key(text)
+
+
+def match_sheet_header(
+    values: list[str], aliases: Mapping[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[Header, list[str]]:
+    """Which column holds each field (the first column worded so), and the required fields
+    no column names."""
+    seen: dict[str, int] = {}
+    for position, value in enumerate(values):
+        seen.setdefault(header_words(value), position)
+    positions: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for field, options in aliases.items():
+        for option in (field, *options):
+            position = seen.get(header_words(option))
+            if position is not None:
+                positions[field], names[field] = position, clean_text(values[position])
+                break
+    return Header(positions, names), [field for field in required if field not in positions]
+
+
 def is_workbook(path: Path) -> bool:
+    """An Excel workbook by name, or a zip holding one (a zip holding a CSV is not)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return True
-    with open(path, "rb") as handle:
-        return handle.read(4) == b"PK\x03\x04"
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return "xl/workbook.xml" in archive.namelist()
 
 
 def epcn_workbook_read(path: Path, parsed: Parsed) -> tuple[list[Cells], list[Cells]]:
@@ -160,7 +176,11 @@ def _sheet_cells(
 
 
 def _values(values: tuple[object, ...], positions: Mapping[str, int]) -> dict[str, object]:
-    return {f: values[p] if p < len(values) else None for f, p in positions.items()}
+    return {f: _value(values[p]) if p < len(values) else None for f, p in positions.items()}
+
+
+def _value(value: object) -> object:
+    return None if isinstance(value, str) and value.strip() in EXCEL_ERRORS else value
 
 
 def _header(
@@ -170,7 +190,7 @@ def _header(
     title: str,
 ) -> Header:
     for number, values in rows:
-        header, missing = match_header([cell_text(v) for v in values], aliases, required)
+        header, missing = match_sheet_header([cell_text(v) for v in values], aliases, required)
         if not missing:
             return header
         if number >= HEADER_SEARCH_ROWS:
