@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,6 +22,21 @@ class SignInView(LoginView):
 
     template_name = "registration/login.jinja"
     redirect_authenticated_user = True
+
+
+def sign_in_locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """The sign-in page again, saying why it refused (django-axes calls this once an
+    account or address has failed too often; AXES_LOCKOUT_CALLABLE). Status 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        # Unbound: validating it would try the password again and count another failure.
+        "form": AuthenticationForm(request, initial={"username": request.POST.get("username")}),
+        "next": request.POST.get("next", ""),
+        "locked_out_minutes": minutes,
+    }
+    return render_page(request, "registration/login.jinja", context, status=429)
 
 
 @portal_page
