@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -201,7 +200,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            # Pages carry on without the cache when Redis is unreachable (core.cache).
+            "BACKEND": "core.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if CACHE_URL.startswith("redis")
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -223,24 +227,54 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message no worker acknowledged (its worker died) is delivered again after this
+        # long. It may be shorter than the longest import: the batch's lease stops a second
+        # run while the first is alive (metrics.services.import_batch_run).
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900")),
+        # An unreachable broker is said at once, not after a minute of retries.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 CELERY_RESULT_BACKEND = os.environ.get(
     "CELERY_RESULT_BACKEND", f"file://{VAR_DIR / 'celery' / 'results'}"
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, and handed back if its worker is lost, so a
+# killed worker's import is run again rather than dropped.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Imports whose worker died are run again (or failed, saying why), and files kept while
+    # the queue was unreachable are sent, within a minute or two.
+    "recover-imports": {"task": "metrics.import_batches_recover", "schedule": 60.0},
+}
+
+# --- Imports ------------------------------------------------------------------------------
+# A running import renews a lease on its batch every quarter of this; a batch whose lease has
+# run out lost its worker (metrics.services.import_batches_recover).
+IMPORT_LEASE_SECONDS = int(os.environ.get("IMPORT_LEASE_SECONDS", "120"))
+# The task queue imports are sent to ("celery", which every worker reads, unless a
+# deployment gives imports workers of their own).
+IMPORT_QUEUE = os.environ.get("IMPORT_QUEUE", "celery")
+# How many times a batch whose worker died is run again before it is failed.
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 
 # --- REST API -----------------------------------------------------------------------------
 # /api/v1/ for other ICB systems (docs/decisions/0007-rest-api.md). Tokens act with their
 # user's role; every 4xx is a JSON body from core.api.errors.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so an unauthenticated request is told to send a token (401).
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so an unauthenticated request is told to send a token (401). Keys are
+        # kept hashed, expire and can be revoked (core.tokens).
+        "core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -266,8 +300,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Access Portal API",
     "DESCRIPTION": (
         "Figures and records of the Access Portal for other ICB systems. Authenticate with "
-        "`Authorization: Token <key>` (an ICB administrator creates keys with "
-        "`manage.py create_api_token`); a token sees what its user's role sees. Every list "
+        "`Authorization: Token <key>`. Each user creates their keys on the portal's Your API "
+        "tokens page (the key is shown once); a key expires, after 90 days unless its maker "
+        "chose otherwise, and its owner or an ICB manager can revoke it; an expired or "
+        "revoked key gets 401 saying which. A token sees what its user's role sees. Every list "
         "also answers as CSV with `?format=csv`, and sends ETag and Last-Modified."
     ),
     "VERSION": "1.0.0",
@@ -283,6 +319,9 @@ SPECTACULAR_SETTINGS = {
         "BatchStatusEnum": "metrics.models.batches.BatchStatus",
     },
 }
+
+# Days an API token lasts unless its maker chooses otherwise (up to 365).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 # --- Security -----------------------------------------------------------------------------
 # Sign-in throttling (django-axes): after SIGN_IN_FAILURE_LIMIT failed sign-ins for one

@@ -57,5 +57,6 @@ class RoleAssignment(models.Model):
 
 # Board packs live in their own module; imported here so Django finds the model.
 from core.boardpack.models import BoardPack, PackStatus  # noqa: E402
+from core.tokens.models import ApiToken  # noqa: E402
 
-__all__ = ["BoardPack", "PackStatus", "Role", "RoleAssignment", "ROLE_ORG_KIND"]
+__all__ = ["ApiToken", "BoardPack", "PackStatus", "Role", "RoleAssignment", "ROLE_ORG_KIND"]

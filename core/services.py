@@ -140,10 +140,8 @@ def _demo_user(username: str, name: str, role: str, organisation: Organisation) 
 
 
 def api_token_replace(*, user: User) -> str:
-    """A new API key for ``user``, replacing any key it had (which stops working at once).
+    """A new API key for ``user``, revoking every token it had (which stop working at once).
     The key acts with the user's roles, as their sessions do."""
-    from rest_framework.authtoken.models import Token
+    from core.tokens.services import api_token_replace as replace
 
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user).key
+    return replace(user=user)

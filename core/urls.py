@@ -12,4 +12,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("dashboard/", include("core.dashboard.urls")),
     path("board-packs/", include("core.boardpack.urls")),
+    path("api-tokens/", include("core.tokens.urls")),
 ]

@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils.http import http_date
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.api.throttles import TokenRateThrottle
+from core.tokens.models import ApiToken
 from practices.services import list_size_correct
 from tests.api import api_as, csv_rows
 from tests.factories import UserFactory
@@ -32,15 +32,28 @@ LISTS = [
 ]
 
 
-def test_create_api_token_prints_a_key_that_replaces_the_old_one(icb_manager):
-    first, second = StringIO(), StringIO()
+def test_create_api_token_prints_a_working_key_alone_and_its_expiry_beside(tree, icb_manager):
+    out, err = StringIO(), StringIO()
 
-    call_command("create_api_token", "icb.manager", stdout=first)
-    call_command("create_api_token", "icb.manager", stdout=second)
+    call_command("create_api_token", "icb.manager", stdout=out, stderr=err)
 
-    old, new = first.getvalue().strip(), second.getvalue().strip()
-    assert len(new) == 40 and new != old
-    assert list(Token.objects.filter(user=icb_manager).values_list("key", flat=True)) == [new]
+    key = out.getvalue().strip()
+    assert len(key) == 40 and "\n" not in key
+    assert "expires on" in err.getvalue() and "shown only this once" in err.getvalue()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(PRACTICES).status_code == 200
+
+
+def test_create_api_token_keeps_only_a_hash_of_the_key(icb_manager):
+    out = StringIO()
+
+    call_command("create_api_token", "icb.manager", "--days", "7", stdout=out, stderr=StringIO())
+
+    key = out.getvalue().strip()
+    token = ApiToken.objects.get(user=icb_manager)
+    assert key not in {token.key_hash, token.prefix} and token.prefix == key[:8]
+    assert (token.expires - token.created).days == 7
 
 
 def test_create_api_token_refuses_an_unknown_user(db):
