@@ -47,7 +47,7 @@ demo: setup
 ## Serve the portal with the demo ICB on http://$(HOST):$(PORT), with a Celery worker beside it.
 run: demo static
 	@echo "Starting a Celery worker and the web server on http://$(HOST):$(PORT) (Ctrl+C stops both)"
-	@$(LOCAL) $(PY) -m celery -A access_portal worker --loglevel=warning --concurrency=2 & \
+	@$(LOCAL) $(PY) -m celery -A access_portal worker --beat --loglevel=warning --concurrency=2 & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(LOCAL) $(VENV)/bin/gunicorn access_portal.wsgi --bind $(HOST):$(PORT) \
 			--workers $(GUNICORN_WORKERS) --access-logfile -

@@ -264,6 +264,9 @@ IMPORT_LEASE_SECONDS = int(os.environ.get("IMPORT_LEASE_SECONDS", "120"))
 # The task queue imports are sent to ("celery", which every worker reads, unless a
 # deployment gives imports workers of their own).
 IMPORT_QUEUE = os.environ.get("IMPORT_QUEUE", "celery")
+# Uploaded files kept per source and ICB once their imports have finished: the newest few
+# distinct contents (metrics/retention.py); the same file uploaded again is stored once.
+IMPORT_KEEP_VERSIONS = int(os.environ.get("IMPORT_KEEP_VERSIONS", "3"))
 # How many times a batch whose worker died is run again before it is failed.
 IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 

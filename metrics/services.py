@@ -3,10 +3,10 @@ through here, so a file is loaded the same way whichever door it came in by."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import shutil
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -16,9 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from core.access import ICB_OWNED, Scope
+from metrics.leases import lease, lease_held
 from metrics.models import BatchStatus, ImportBatch
+from metrics.retention import file_keep, files_prune, incoming_path
 from metrics.selectors import progress_key
 from metrics.sources import get_source
 from metrics.sources.base import Parsed, ProblemLog, Source, WriteContext, Written, WrongKindOfFile
@@ -26,12 +29,6 @@ from practices.models import Organisation
 
 logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
-
-
-def _store_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _checksum(path: Path) -> str:
@@ -51,9 +48,9 @@ def import_batch_create_from_path(
 ) -> ImportBatch:
     """Keep a copy of the file and record a queued batch for it."""
     _may_load(get_source(source), user)
-    target = _store_dir() / _safe_name(path.name)
-    shutil.copyfile(path, target)
-    return _batch_for(source=source, stored=target, name=path.name, user=user)
+    incoming = incoming_path(_safe_name(path.name))
+    shutil.copyfile(path, incoming)
+    return _batch_for(source=source, incoming=incoming, name=path.name, user=user)
 
 
 def import_batch_create_from_upload(
@@ -61,11 +58,12 @@ def import_batch_create_from_upload(
 ) -> ImportBatch:
     """Stream an uploaded file to disk and record a queued batch for it."""
     _may_load(get_source(source), user)
-    target = _store_dir() / _safe_name(upload.name or "upload")
-    with open(target, "wb") as handle:
+    incoming = incoming_path(_safe_name(upload.name or "upload"))
+    with open(incoming, "wb") as handle:
         for chunk in upload.chunks(CHUNK):
             handle.write(chunk)
-    return _batch_for(source=source, stored=target, name=upload.name or target.name, user=user)
+    name = upload.name or incoming.name
+    return _batch_for(source=source, incoming=incoming, name=name, user=user)
 
 
 def _may_load(source: Source, user: User | None) -> None:
@@ -83,7 +81,9 @@ def _may_load(source: Source, user: User | None) -> None:
         raise PermissionDenied(f"{source.title} is loaded only by {who}.")
 
 
-def _batch_for(*, source: str, stored: Path, name: str, user: User | None) -> ImportBatch:
+def _batch_for(*, source: str, incoming: Path, name: str, user: User | None) -> ImportBatch:
+    checksum = _checksum(incoming)
+    stored = file_keep(incoming=incoming, checksum=checksum)
     person = user if user and user.is_authenticated else None
     icb_ids = Scope(person).managed_icb_ids if person else frozenset()
     owned = get_source(source).writes == ICB_OWNED
@@ -91,29 +91,57 @@ def _batch_for(*, source: str, stored: Path, name: str, user: User | None) -> Im
         source=source,
         file_name=_safe_name(name),
         file_path=str(stored),
-        checksum=_checksum(stored),
+        checksum=checksum,
         file_size=stored.stat().st_size,
         created_by=person,
         icb_id=min(icb_ids) if owned and icb_ids else None,
     )
 
 
+QUEUE_UNAVAILABLE = (
+    "The task queue could not be reached, so the file is kept and waits: it will load as soon "
+    "as the queue is back, with nothing more to do."
+)
+
+
 def import_batch_enqueue(*, batch: ImportBatch) -> None:
     """Queue the import once the batch row is committed, so the worker can find it."""
+    transaction.on_commit(lambda: import_batch_send(batch_id=batch.pk))
+
+
+def import_batch_send(*, batch_id: int) -> bool:
+    """Hand the batch to the task queue, saying at once when the queue cannot be reached: the
+    batch stays queued with its file kept, and the recovery task sends it when it is back."""
     from metrics.tasks import import_batch_run_task
 
-    transaction.on_commit(lambda: import_batch_run_task.delay(batch.pk))
+    ImportBatch.objects.filter(pk=batch_id).update(sent_at=timezone.now())
+    try:
+        import_batch_run_task.apply_async((batch_id,), queue=settings.IMPORT_QUEUE, retry=False)
+    except OperationalError:
+        logger.warning("The task queue is unreachable; import batch %s waits", batch_id)
+        ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
+            sent_at=None, outcome=QUEUE_UNAVAILABLE
+        )
+        return False
+    return True
 
 
 def import_batch_run(*, batch_id: int) -> ImportBatch:
     """Validate the whole file, then write it all in one transaction, or write nothing.
 
-    Safe to run twice: a finished batch is left as it is.
+    Safe to run twice: a finished batch is left as it is, and a batch another live process
+    is running (it holds the lease) is left to it. A run holds the batch's lease throughout,
+    so if its process dies the recovery task runs the batch again from clean.
     """
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.is_finished:
+    if batch.is_finished or (batch.status == BatchStatus.RUNNING and lease_held(batch.pk)):
         return batch
-    _mark_running(batch)
+    with lease(batch.pk):
+        _mark_running(batch)
+        return _run(batch)
+
+
+def _run(batch: ImportBatch) -> ImportBatch:
     source = get_source(batch.source)
     try:
         _may_load(source, batch.created_by)
@@ -137,7 +165,49 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
 
 def _mark_running(batch: ImportBatch) -> None:
     batch.status, batch.started_at, batch.progress = BatchStatus.RUNNING, timezone.now(), 1
-    batch.save(update_fields=["status", "started_at", "progress"])
+    batch.attempts += 1
+    if batch.outcome == QUEUE_UNAVAILABLE:
+        batch.outcome = ""
+    batch.save(update_fields=["status", "started_at", "progress", "attempts", "outcome"])
+
+
+def import_batches_recover() -> list[ImportBatch]:
+    """Batches no live process is running, put right: a batch left running by a worker that
+    died (its lease ran out) is run again from clean, nothing of the dead run having been
+    written, or failed saying why after IMPORT_MAX_ATTEMPTS runs; a batch kept while the
+    queue was unreachable is sent. Safe to run at any time, as often as wanted."""
+    now = timezone.now()
+    settled = now - dt.timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+    recovered = []
+    for batch in ImportBatch.objects.filter(status=BatchStatus.RUNNING, started_at__lt=settled):
+        if lease_held(batch.pk):
+            continue
+        if batch.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            recovered.append(_worker_lost(batch))
+            continue
+        batch.status, batch.progress = BatchStatus.QUEUED, 0
+        batch.save(update_fields=["status", "progress"])
+        import_batch_send(batch_id=batch.pk)
+        recovered.append(batch)
+    waiting = ImportBatch.objects.filter(
+        status=BatchStatus.QUEUED,
+        sent_at__isnull=True,
+        created_at__lt=now - dt.timedelta(seconds=30),
+    )
+    for batch in waiting:
+        import_batch_send(batch_id=batch.pk)
+        recovered.append(batch)
+    return recovered
+
+
+def _worker_lost(batch: ImportBatch) -> ImportBatch:
+    reason = (
+        f"The process running this import stopped {batch.attempts} times before it finished "
+        "(a worker restarted or ran out of memory)."
+    )
+    batch.errors, batch.error_count = [{"row": None, "column": None, "message": reason}], 1
+    outcome = f"Nothing was loaded: {reason} Load the file again, or ask for the logs."
+    return _finish(batch, BatchStatus.FAILED, outcome, None)
 
 
 def _progress_saver(batch: ImportBatch):
@@ -242,6 +312,7 @@ def _finish(batch: ImportBatch, status: str, outcome: str, parsed: Parsed | None
         batch.notes = parsed.notes[:200]
         batch.period_start, batch.period_end = parsed.period_start, parsed.period_end
     batch.save()
+    files_prune(source=batch.source, icb_id=batch.icb_id)
     return batch
 
 

@@ -2,13 +2,20 @@
 
 from celery import shared_task
 
-from metrics.services import import_batch_run
+from metrics.services import import_batch_run, import_batches_recover
 
 
 @shared_task(name="metrics.import_batch_run")
 def import_batch_run_task(batch_id: int) -> str:
     """Run one queued import; returns its final status."""
     return import_batch_run(batch_id=batch_id).status
+
+
+@shared_task(name="metrics.import_batches_recover")
+def import_batches_recover_task() -> list[int]:
+    """Every minute (beat): run again imports whose worker died, send files kept while the
+    queue was unreachable."""
+    return [batch.pk for batch in import_batches_recover()]
 
 
 @shared_task(name="metrics.measures_recompute_from")

@@ -18,7 +18,7 @@ from core.pages import csv_response, organisation_or_404, portal_page, render_pa
 from core.presenters import GPAD_SOURCE, month_param
 from metrics.forms import BaselineForm, UploadForm
 from metrics.measures.baseline import baseline_choices, baseline_month_of, baseline_month_set
-from metrics.models import MeasureDefinition
+from metrics.models import BatchStatus, MeasureDefinition
 from metrics.presenters import (
     ASCENDING,
     DESCENDING,
@@ -47,7 +47,11 @@ from metrics.selectors_access import (
     rows_sorted,
 )
 from metrics.selectors_quality import data_quality
-from metrics.services import import_batch_create_from_upload, import_batch_enqueue
+from metrics.services import (
+    QUEUE_UNAVAILABLE,
+    import_batch_create_from_upload,
+    import_batch_enqueue,
+)
 from practices.models import Organisation, OrgKind
 from practices.selectors import ancestor_ids, icbs_for, trail
 
@@ -83,6 +87,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             source=form.cleaned_data["source"], upload=form.cleaned_data["file"], user=request.user
         )
         import_batch_enqueue(batch=batch)
+        batch.refresh_from_db()
+        if batch.status == BatchStatus.QUEUED and batch.sent_at is None:
+            messages.warning(request, QUEUE_UNAVAILABLE)
         return redirect("metrics:batch", batch.pk)
     status = 400 if form.is_bound else 200
     return render_page(request, "metrics/upload.jinja", {"form": form}, status=status)

@@ -64,6 +64,15 @@ class ImportBatch(models.Model):
         help_text="The ICB whose own records the file holds; blank for a national file.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the run was handed to the task queue; blank while the queue was "
+        "unreachable (the file is kept and sent when it is back).",
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs started; more than one when a worker died during a run."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duplicate_of = models.ForeignKey(
