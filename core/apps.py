@@ -7,3 +7,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import queries  # noqa: F401 - registers the in_ids lookup for every app
+        from core.audit import receivers  # noqa: F401 - connects the audit log's receivers

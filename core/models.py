@@ -55,8 +55,19 @@ class RoleAssignment(models.Model):
         return f"{self.user} as {self.get_role_display()} for {self.organisation.code}"
 
 
-# Board packs live in their own module; imported here so Django finds the model.
+# Board packs, API tokens and the audit log live in their own modules; imported here so
+# Django finds the models.
+from core.audit.models import AuditEvent, EventKind  # noqa: E402
 from core.boardpack.models import BoardPack, PackStatus  # noqa: E402
 from core.tokens.models import ApiToken  # noqa: E402
 
-__all__ = ["ApiToken", "BoardPack", "PackStatus", "Role", "RoleAssignment", "ROLE_ORG_KIND"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "BoardPack",
+    "EventKind",
+    "PackStatus",
+    "Role",
+    "RoleAssignment",
+    "ROLE_ORG_KIND",
+]

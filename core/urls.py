@@ -13,4 +13,5 @@ urlpatterns = [
     path("dashboard/", include("core.dashboard.urls")),
     path("board-packs/", include("core.boardpack.urls")),
     path("api-tokens/", include("core.tokens.urls")),
+    path("audit-log/", include("core.audit.urls")),
 ]

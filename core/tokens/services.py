@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit.models import EventKind
+from core.audit.services import audit_record
 from core.tokens.models import PREFIX_LENGTH, ApiToken, key_hash
 
 # The longest a token may be made to last, whatever its maker asks for.
@@ -35,6 +37,7 @@ def api_token_create(
         created=now,
         expires=now + dt.timedelta(days=days),
     )
+    _audit(token, "created", f"expires {token.expires:%Y-%m-%d}", by)
     return token, key
 
 
@@ -44,6 +47,7 @@ def api_token_revoke(*, token: ApiToken, by: User | None) -> bool:
         return False
     token.revoked_at, token.revoked_by = timezone.now(), by
     token.save(update_fields=["revoked_at", "revoked_by"])
+    _audit(token, "revoked", "stops working at once", by)
     return True
 
 
@@ -62,3 +66,12 @@ def api_token_used(*, token: ApiToken) -> None:
     if token.last_used is None or now - token.last_used >= dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
+
+
+def _audit(token: ApiToken, action: str, detail: str, by: User | None) -> None:
+    """Recorded for the ICBs the token's user holds roles in."""
+    orgs = [a.organisation for a in token.user.role_assignments.select_related("organisation")]
+    summary = f"API token {token.name!r} ({token.prefix}…) of {token.user} {action}: {detail}"
+    audit_record(
+        kind=EventKind.TOKEN, action=action, obj=token, summary=summary, user=by, orgs=orgs
+    )
