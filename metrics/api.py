@@ -104,6 +104,12 @@ class MeasureValueSerializer(serializers.Serializer):
     denominator = serializers.IntegerField(
         allow_null=True, help_text="Sum of member practices' denominators (blank: a count)."
     )
+    denominator_month = MonthStringField(
+        allow_null=True,
+        help_text="Per registered patients: the month of the list size used, as YYYY-MM (for "
+        "a PCN or larger, the oldest among its practices); blank for other measures. More than "
+        "three months before the period means the list size is out of date.",
+    )
     per_working_day = serializers.FloatField(
         allow_null=True, help_text="For counts: per working day in England that month."
     )

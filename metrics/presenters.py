@@ -43,6 +43,11 @@ class MeasureFigures:
         return presenters.measure_value(self._field("value"), self.unit)
 
     @property
+    def value_cell(self) -> dict:
+        """The value as a table cell, noting a list size older than it should be."""
+        return figure_cell(self.value_text, self.value)
+
+    @property
     def change_year_text(self) -> str:
         return presenters.measure_change(self._field("change_year"), self.unit)
 
@@ -112,6 +117,24 @@ def per_day(value: float | None) -> str:
     return presenters.number(value, PER_DAY_PLACES)
 
 
+def denominator_note(value) -> str:
+    """ "list size from Nov 2024" for a value per registered patients whose list size is more
+    than three months older than its month (a MeasureValue, or None); else blank."""
+    if value is None or not value.denominator_out_of_date:
+        return ""
+    return f"list size from {presenters.month(value.denominator_month)}"
+
+
+def figure_cell(text: str, value, classes: str = "") -> dict:
+    """A numeric table cell for a figure, with ``denominator_note`` under it where due."""
+    cell = {"format": "numeric", "classes": classes}
+    note = denominator_note(value)
+    if not note:
+        return {**cell, "text": text}
+    html = Markup('{}<br><span class="nhsuk-u-font-size-14">{}</span>').format(text, note)
+    return {**cell, "html": html}
+
+
 @dataclass(frozen=True)
 class MeasureColumns:
     """The figure columns of the access tables: appointments, (with ``per_working_day``)
@@ -138,9 +161,15 @@ class MeasureColumns:
             presenters.measure_value(row.value(first.code), first.unit),
             *([per_day(row.per_working_day)] if self.per_working_day else []),
             presenters.number(row.patients),
-            *(presenters.measure_value(row.value(d.code), d.unit) for d in rest),
         ]
-        return [{"text": text, "format": "numeric", "classes": classes} for text in texts]
+        plain = [{"text": text, "format": "numeric", "classes": classes} for text in texts]
+        figures = (
+            figure_cell(
+                presenters.measure_value(row.value(d.code), d.unit), row.values.get(d.code), classes
+            )
+            for d in rest
+        )
+        return [*plain, *figures]
 
     def reference(self, row, blanks: int = 0) -> list[dict]:
         """A place, ICB or England row under a table, in bold."""
@@ -244,10 +273,14 @@ class TrendView:
         beside its own when the measure has one."""
         shown = self.has_per_day
         per_days = [per_day(value) for value in self.trend.per_day[::-1]]
+        values = self.trend.values[::-1]
         rows = []
-        for (month, own, *rest), own_per_day in zip(self.table_rows(), per_days, strict=True):
-            figures = [own, own_per_day, *rest] if shown else [own, *rest]
-            rows.append([month, *({"text": text, "format": "numeric"} for text in figures)])
+        for (month, own, *rest), own_per_day, value in zip(
+            self.table_rows(), per_days, values, strict=True
+        ):
+            others = [own_per_day, *rest] if shown else rest
+            cells = [figure_cell(own, value), *({"text": t, "format": "numeric"} for t in others)]
+            rows.append([month, *cells])
         return rows
 
 

@@ -85,8 +85,8 @@ MEASURE_VALUE_COLUMNS = {
     "org_name": F("org__name"),
 }
 MEASURE_VALUE_FIELDS = (
-    "period", "numerator", "denominator", "value", "per_working_day", "change_year",
-    "change_baseline", "percentile_england", "percentile_icb", "batch_id",
+    "period", "numerator", "denominator", "denominator_month", "value", "per_working_day",
+    "change_year", "change_baseline", "percentile_england", "percentile_icb", "batch_id",
 )  # fmt: skip
 
 

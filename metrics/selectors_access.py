@@ -126,16 +126,16 @@ class OrgAccess:
         icb_code = self.icb.code if self.icb else None
         columns = (trend.months, trend.values, trend.icb, trend.lowest, trend.median, trend.highest)
         return [
-            (code, month, self.org.code, own.numerator, own.denominator, own.value,
-             own.per_working_day, icb_code, icb, low, median, high)
+            (code, month, self.org.code, own.numerator, own.denominator, own.denominator_month,
+             own.value, own.per_working_day, icb_code, icb, low, median, high)
             for month, own, icb, low, median, high in zip(*columns, strict=True)
         ]  # fmt: skip
 
 
 # The columns of one chart's CSV (OrgAccess.chart_records).
 CHART_CSV_FIELDS = (
-    "measure", "period", "org_code", "numerator", "denominator", "value", "per_working_day",
-    "icb_code", "icb_value", "england_p10", "england_median", "england_p90",
+    "measure", "period", "org_code", "numerator", "denominator", "denominator_month", "value",
+    "per_working_day", "icb_code", "icb_value", "england_p10", "england_median", "england_p90",
 )  # fmt: skip
 
 
@@ -226,6 +226,7 @@ CSV_FIELDS = (
     "period",
     "numerator",
     "denominator",
+    "denominator_month",
     "value",
     "per_working_day",
     "change_year",
@@ -259,6 +260,12 @@ class AccessRow:
     def value(self, code: str) -> float | None:
         found = self.values.get(code)
         return found.value if found else None
+
+    @property
+    def denominator_month(self) -> dt.date | None:
+        """The month of the (oldest) list size the registered patients come from."""
+        found = self.values.get(PER_1000)
+        return found.denominator_month if found else None
 
     @property
     def per_working_day(self) -> float | None:

@@ -342,7 +342,7 @@ def access_csv(request: HttpRequest) -> HttpResponse:
     page = _access_table(request, query, measures)
     codes = [d.code for d in page.columns.definitions]
     header = ["level", "code", "name", "pcn_code", "place_code", "incomplete_recording",
-              "patients", *codes, "appointments_per_working_day"]  # fmt: skip
+              "patients", "denominator_month", *codes, "appointments_per_working_day"]  # fmt: skip
     rows = [
         *(_csv_row("pcn", row, codes) for row in page.pcn_rows),
         *(_csv_row("practice", row, codes) for row in page.practice_rows),
@@ -362,6 +362,7 @@ def _csv_row(level: str, row: AccessRow, codes: list[str]) -> list:
         row.place.code if row.place else "",
         "yes" if row.incomplete else "",
         "" if row.patients is None else row.patients,
+        row.denominator_month.isoformat() if row.denominator_month else "",
         *("" if row.value(code) is None else row.value(code) for code in codes),
         "" if row.per_working_day is None else row.per_working_day,
     ]

@@ -256,6 +256,7 @@ def test_table_cells_show_appointments_patients_then_measures_and_bold_reference
         org=SimpleNamespace(kind="england", name="England", code="ENG"),
         patients=None,
         value=values.get,
+        values={},
     )
 
     assert [c["text"] for c in columns.cells(row)] == ["2,800", "–", "4.0%"]
@@ -293,3 +294,17 @@ def test_a_trend_table_shows_each_month_latest_first_with_the_band():
     view = TrendView(id="x", title="t", chart="", trend=trend)
 
     assert view.table_rows() == [("Apr 2025", "4.0%", "–", "3.5%", "3.0% to 6.0%")]
+
+
+def test_a_rate_on_an_old_list_size_says_which_month_it_is_from():
+    columns = MeasureColumns(
+        [_definition(code="appointments_total", unit="appointments"), _definition()],
+        SortLinks({}, "name", descending=False),
+    )
+    old = SimpleNamespace(denominator_out_of_date=True, denominator_month=dt.date(2024, 11, 1))
+    row = SimpleNamespace(patients=6000, value={"dna_pct": 3.95}.get, values={"dna_pct": old})
+
+    cell = columns.cells(row)[-1]
+
+    assert "text" not in cell and cell["format"] == "numeric"
+    assert str(cell["html"]).startswith("4.0%<br>") and "list size from Nov 2024" in cell["html"]

@@ -52,21 +52,19 @@ def rollup_members_rebuild(*, month: dt.date) -> int:
 
 
 def _completeness_record(month: dt.date) -> None:
-    """Each practice's registered patients (its latest list size at or before the month)
-    and whether it recorded under one appointment per patient a year (incomplete, left out
-    of England's figures)."""
-    latest = (
-        ListSize.objects.filter(
-            practice_id=OuterRef("practice_id"), month__lte=month, all_patients__isnull=False
-        )
-        .order_by("-month")
-        .values("all_patients")[:1]
-    )
+    """Each practice's registered patients (its latest list size at or before the month, and
+    that list size's month) and whether it recorded under one appointment per patient a year
+    (incomplete, left out of England's figures)."""
+    sizes = ListSize.objects.filter(
+        practice_id=OuterRef("practice_id"), month__lte=month, all_patients__isnull=False
+    ).order_by("-month")
+    latest = sizes.values("all_patients")[:1]
     a_year = F("appointments") * 12
     # One UPDATE. A practice with no list size yet cannot be judged, so it counts: a GPAD
     # zip loaded on its own still gives England its figures.
     GpadPracticeMonth.objects.filter(month=month).update(
         patients=Subquery(latest),
+        patients_month=Subquery(sizes.values("month")[:1]),
         incomplete=GreaterThan(Coalesce(Subquery(latest), 0), a_year),
     )
 

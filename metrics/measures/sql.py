@@ -32,6 +32,9 @@ DIMENSION_FIELDS = {
     "booking_band": "booking_band_id",
 }
 PATIENTS = "patients"  # a column of the month's sums table
+# The list-size month of a value whose denominator is not registered patients. Cast, not a
+# bare NULL, so PostgreSQL types the column of the union a date even where no value has one.
+NO_MONTH = "CAST(NULL AS DATE)"
 GIVEN_SUMS = "given_measure_sums"
 
 
@@ -98,7 +101,8 @@ class MeasureSql:
         names = ", ".join(f"a.{name}" for name in self.sums.values())
         cursor.execute(
             f"CREATE TEMPORARY TABLE measure_sums AS SELECT a.practice_id AS practice_id, "  # noqa: S608
-            f"{names}, g.patients AS patients, g.batch_id AS batch_id, "
+            f"{names}, g.patients AS patients, g.patients_month AS patients_month, "
+            f"g.batch_id AS batch_id, "
             f"g.incomplete AS incomplete, i.org_id AS icb_id FROM {counted} a "
             f"JOIN {_table(GpadPracticeMonth)} g ON g.practice_id = a.practice_id "
             f"AND g.month = %s LEFT JOIN {_table(RollupMember)} i ON i.practice_id = a.practice_id "
@@ -146,9 +150,10 @@ class MeasureSql:
         for number, definition in enumerate(self.definitions):
             numerator = f"s.{self.numerators[definition.code]}"
             denominator = self.denominators[definition.code]
+            listed = "s.patients_month" if denominator == PATIENTS else NO_MONTH
             denominator = None if denominator is None else f"s.{denominator}"
             selects.append(
-                self._select(definition, number, numerator, denominator, comparisons)
+                self._select(definition, number, numerator, denominator, comparisons, listed)
                 + ", s.incomplete AS incomplete, s.icb_id AS icb_id FROM measure_sums s "
                 f"WHERE {denominator or '1'} IS NOT NULL"
             )
@@ -176,6 +181,8 @@ class MeasureSql:
         for number, definition in enumerate(self.definitions):
             numerator = self.numerators[definition.code]
             denominator = self.denominators[definition.code]
+            # A registered patients denominator is as old as the oldest list size in it.
+            listed = total("MIN(s.patients_month)") if denominator == PATIENTS else NO_MONTH
             if denominator is None:
                 counted, present = f"s.{numerator}", total("COUNT(*)")
                 den, batch = None, total("MAX(s.batch_id)")
@@ -189,7 +196,9 @@ class MeasureSql:
                 batch = total(f"MAX(CASE WHEN {has} THEN s.batch_id END)")
             num = total(f"SUM({counted})")
             selects.append(
-                self._select(definition, number, num, den, comparisons, org="r.org_id", batch=batch)
+                self._select(
+                    definition, number, num, den, comparisons, listed, org="r.org_id", batch=batch
+                )
                 + f" FROM rollup_sums r WHERE {present} > 0"
             )
         cursor.execute("DROP TABLE IF EXISTS rollup_sums")
@@ -210,6 +219,7 @@ class MeasureSql:
         numerator: str,
         denominator: str | None,
         comparisons: Comparisons,
+        listed: str,
         *,
         org: str = "s.practice_id",
         batch: str = "s.batch_id",
@@ -222,6 +232,7 @@ class MeasureSql:
             f"SELECT CAST(%s AS VARCHAR(64)) AS measure_id, {number} AS measure_no, "
             f"{org} AS org_id, CAST({numerator} AS BIGINT) AS numerator, "
             f"CAST({denominator or 'NULL'} AS BIGINT) AS denominator, "
+            f"{listed} AS denominator_month, "
             f"CAST({value} AS DOUBLE PRECISION) AS value, "
             f"CAST({per_day} AS DOUBLE PRECISION) AS per_working_day, {batch} AS batch_id"
         )
@@ -246,9 +257,11 @@ class MeasureSql:
             )
 
         cursor.execute(
-            f"INSERT INTO {mv} (measure_id, org_id, period, numerator, denominator, value, "  # noqa: S608
-            f"per_working_day, batch_id, change_year, change_baseline{ranked}) "
-            f"SELECT v.measure_id, v.org_id, %s, v.numerator, v.denominator, v.value, "
+            f"INSERT INTO {mv} (measure_id, org_id, period, numerator, denominator, "  # noqa: S608
+            f"denominator_month, value, per_working_day, batch_id, change_year, "
+            f"change_baseline{ranked}) "
+            f"SELECT v.measure_id, v.org_id, %s, v.numerator, v.denominator, "
+            f"v.denominator_month, v.value, "
             f"v.per_working_day, v.batch_id, v.value - y.value, v.value - b.value"
             f"{', ' + ranks if ranks else ''} FROM ({' UNION ALL '.join(selects)}) v "
             + earlier("y")

@@ -150,6 +150,9 @@ class GpadPracticeMonth(models.Model):
     patients = models.PositiveIntegerField(
         null=True, blank=True, help_text="Registered patients: latest list size at or before."
     )
+    patients_month = models.DateField(
+        null=True, blank=True, help_text="The month of the list size ``patients`` comes from."
+    )
     incomplete = models.BooleanField(
         default=False,
         help_text="Under 1 appointment per registered patient a year: left out of England.",

@@ -7,8 +7,23 @@ denominator, value) under a unique constraint, with the context a board reads be
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+
+from metrics.calendar import add_months
+
+# A registered patients denominator from a list size more than this many months older than
+# the month is flagged wherever the value is shown.
+DENOMINATOR_MONTHS_ALLOWED = 3
+
+
+def denominator_out_of_date(period: dt.date, denominator_month: dt.date | None) -> bool:
+    """Whether the list size under a value is more than three months older than its month."""
+    if denominator_month is None:
+        return False
+    return add_months(denominator_month, DENOMINATOR_MONTHS_ALLOWED) < period
 
 
 class MeasureDefinition(models.Model):
@@ -56,6 +71,11 @@ class MeasureValue(models.Model):
     period = models.DateField(help_text="First day of the month.")
     numerator = models.BigIntegerField()
     denominator = models.BigIntegerField(null=True, blank=True)
+    denominator_month = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A registered patients denominator: the month of the oldest list size in it.",
+    )
     value = models.FloatField(null=True, blank=True, help_text="Blank when the denominator is 0.")
     per_working_day = models.FloatField(null=True, blank=True)
     change_year = models.FloatField(
@@ -88,6 +108,10 @@ class MeasureValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.org_id} {self.period:%b %Y}: {self.value}"
+
+    @property
+    def denominator_out_of_date(self) -> bool:
+        return denominator_out_of_date(self.period, self.denominator_month)
 
 
 class MeasureDecile(models.Model):

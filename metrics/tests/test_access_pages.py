@@ -50,8 +50,8 @@ ACCESS_CSV = reverse("metrics:access_csv")
 PRACTICE_CSV = reverse("metrics:org_access_csv", args=["practice", "L85001"])
 PCN_CSV = reverse("metrics:org_access_csv", args=["pcn", "U00001"])
 CHART_CSV_HEADER = [
-    "measure", "period", "org_code", "numerator", "denominator", "value", "per_working_day",
-    "icb_code", "icb_value", "england_p10", "england_median", "england_p90",
+    "measure", "period", "org_code", "numerator", "denominator", "denominator_month", "value",
+    "per_working_day", "icb_code", "icb_value", "england_p10", "england_median", "england_p90",
 ]  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from metrics.models import (
     MeasureDefinition,
     MeasureValue,
 )
+from metrics.models.measures import denominator_out_of_date
 from metrics.reference import measure_definitions
 from metrics.services import import_file
 from metrics.tests.test_gpad_import import (
@@ -333,6 +334,39 @@ def test_per_1000_patients_uses_the_latest_list_size_at_or_before_the_month(meas
     )
     may_value = value("appointments_per_1000_patients", "L85001", MAY)
     assert (may_value.numerator, may_value.denominator) == (800, 6010)
+
+
+def test_a_value_per_1000_patients_records_its_list_size_month_and_a_rollup_its_oldest(
+    measured, tmp_path
+):
+    # The tree's list sizes are for March and April 2025; L85002 also has one for July.
+    ListSize.objects.create(
+        practice=measured.practices["L85002"], month=dt.date(2025, 7, 1), all_patients=7100
+    )
+    august = dt.date(2025, 8, 1)
+    mixes = {"L85001": Mix(300, 100, 100, 50, 50, 50, 100, 50), "L85002": MIXES[APRIL]["L85002"]}
+
+    load(gpad_zip(tmp_path, {august: mixes}, "Practice_Level_Crosstab_Aug_25.zip"))
+
+    per_1000 = "appointments_per_1000_patients"
+    assert value(per_1000, "L85001", APRIL).denominator_month == APRIL
+    assert not value(per_1000, "L85001", APRIL).denominator_out_of_date
+    older = value(per_1000, "L85001", august)
+    assert (older.denominator_month, older.denominator_out_of_date) == (APRIL, True)
+    newer = value(per_1000, "L85002", august)
+    assert (newer.denominator_month, newer.denominator_out_of_date) == (dt.date(2025, 7, 1), False)
+    # The PCN and the ICB sum both practices' patients: as old as the older list size.
+    for code in ("U00001", "QSL"):
+        rolled = value(per_1000, code, august)
+        assert rolled.denominator == 6010 + 7100
+        assert (rolled.denominator_month, rolled.denominator_out_of_date) == (APRIL, True)
+    assert value("dna_pct", "L85001", august).denominator_month is None
+
+
+def test_a_list_size_three_months_older_than_the_month_is_not_out_of_date():
+    assert not denominator_out_of_date(dt.date(2025, 3, 1), dt.date(2024, 12, 1))
+    assert denominator_out_of_date(dt.date(2025, 3, 1), dt.date(2024, 11, 1))
+    assert not denominator_out_of_date(dt.date(2025, 3, 1), None)
 
 
 LIST_SIZE_HEADER = (
