@@ -239,3 +239,34 @@ def test_the_imports_list_takes_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(8):
         assert client.get(IMPORTS).status_code == 200
+
+
+def test_a_batch_shows_rows_loaded_skipped_and_refused_and_its_notes(client, icb_manager, batch):
+    batch.status, batch.progress = BatchStatus.SUCCEEDED, 100
+    batch.rows_read, batch.rows_loaded, batch.rows_skipped = 12, 9, 3
+    batch.notes = ["Skipped 3 rows that are not GP practices (prescribing setting not 4)."]
+    batch.save()
+
+    text = visible_text(page_as(client, icb_manager, reverse("metrics:batch", args=[batch.pk])))
+
+    assert "Rows loaded 9" in text and "Rows refused 0" in text
+    assert "Rows skipped (not for this portal) 3 (why: see the notes)" in text
+    assert "Notes What the file held" in text
+    assert "Skipped 3 rows that are not GP practices" in text
+
+
+def test_a_failed_batch_calls_its_notes_notes_not_warnings(client, icb_manager, batch):
+    batch.status, batch.progress = BatchStatus.FAILED, 100
+    batch.rows_read, batch.rows_rejected, batch.rows_skipped = 12, 1, 2
+    batch.errors = [{"row": 4, "column": "GP_CODE", "message": "is not a practice code"}]
+    batch.error_count = 1
+    batch.notes = ["Mapping.csv: 12 rows read."]
+    batch.save()
+
+    text = visible_text(page_as(client, icb_manager, reverse("metrics:batch", args=[batch.pk])))
+
+    assert "Nothing was loaded from this file" in text and "Rows refused 1" in text
+    assert "Warning" not in text
+    notes = text.split("Notes ", 1)[1]
+    assert "Nothing was loaded: these describe the file as read" in notes
+    assert "Mapping.csv: 12 rows read." in notes
