@@ -3,7 +3,6 @@ unrounded, so a reader can check that totals add up; blanks stay blank."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl.styles import Font
 from arrs.money import Spend
 from arrs.presenters import column_heading, csv_decimal
 from arrs.selectors import FteTable, PcnSpend
+from core.exports import workbook_bytes
 
 FTE_TITLE = "FTE of each ARRS role - current and future plans"
 
@@ -55,9 +55,7 @@ def fte_xlsx(table: FteTable, heading: str, notes: Sequence[str]) -> bytes:
         for cell in row:
             cell.number_format = "0.00"
     sheet.column_dimensions["A"].width = 34
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _numbers(values) -> list:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -13,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core.access import Scope, scope_for
+from core.exports import csv_writer
 from practices.models import Organisation, OrgKind
 
 View = Callable[..., HttpResponse]
@@ -64,10 +64,10 @@ def org_breadcrumbs(scope: Scope, org: Organisation, above: list[Organisation]) 
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> HttpResponse:
-    """A CSV download of the figures a page shows."""
+    """A CSV download of the figures a page shows, formula-like text quoted (core.exports)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response

@@ -4,7 +4,6 @@ the roles."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from arrs.plan_files.layout import (
     YEAR,
 )
 from arrs.years import fy_end, fy_label, fy_start
+from core.exports import workbook_bytes
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,15 @@ def plan_template_build(
     as_at: dt.date,
     dates: Sequence[dt.date],
 ) -> bytes:
-    """The template as .xlsx bytes, pre-filled with the PCN, the year and the roles."""
+    """The template as .xlsx bytes, pre-filled with the PCN, the year and the roles (a name
+    that looks like a formula is written as text)."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
     _template_heading(sheet, pcn_code, pcn_name, year, as_at)
     _template_table(sheet, roles, dates)
     _template_help(book.create_sheet("How to fill this in"), year)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _template_heading(sheet: Any, code: str, name: str, year: int, as_at: dt.date) -> None:

@@ -3,13 +3,14 @@ database in chunks and written as they come, so a national list is never held in
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
+
+from core.exports import csv_writer
 
 ROWS_PER_CHUNK = 500
 
@@ -29,7 +30,7 @@ class CsvRenderer(BaseRenderer):
 
 
 class _Line:
-    """A file-like object whose write returns what it was given, for csv.writer."""
+    """A file-like object whose write returns what it was given, for the CSV writer."""
 
     def write(self, value: str) -> str:
         return value
@@ -48,8 +49,9 @@ def cell(value: Any) -> Any:
 
 
 def csv_lines(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
-    """The header, then the rows, a few hundred lines to each piece yielded."""
-    writer = csv.writer(_Line(), lineterminator="\r\n")
+    """The header, then the rows, a few hundred lines to each piece yielded; formula-like
+    text is quoted (core.exports)."""
+    writer = csv_writer(_Line(), lineterminator="\r\n")
     yield writer.writerow(columns)
     chunk: list[str] = []
     for row in rows:

@@ -19,6 +19,7 @@ from core.dashboard.presenters import BLUE, GREY, measure_value
 from core.dashboard.selectors import Spread
 from core.dashboard.svg import nice_ticks
 from core.dashboard.trends import MeasureTrend
+from core.exports import safe_cell
 from core.presenters import day, month
 
 WIDE, TALL = Inches(13.333), Inches(7.5)
@@ -170,11 +171,11 @@ def _spread(deck, spread: Spread, page: DashboardPage) -> None:
     the organisation read and England as lines across."""
     slide = _slide(deck, page.spread_title(spread))
     rows = [row for row in spread.rows if row.value is not None]
-    data = CategoryChartData()
-    data.categories = [row.org.name for row in rows]
+    data = CategoryChartData()  # names go into the chart's data sheet: formula-like ones quoted
+    data.categories = [safe_cell(row.org.name) for row in rows]
     data.add_series(spread.definition.title, [row.value for row in rows])
     references = [
-        (page.org.name, spread.own, charts.TEXT, None),
+        (safe_cell(page.org.name), spread.own, charts.TEXT, None),
         ("England", spread.england, charts.ENGLAND, MSO_LINE_DASH_STYLE.DASH),
     ]
     references = [r for r in references if r[1] is not None]

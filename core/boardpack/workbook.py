@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -15,6 +14,7 @@ from core.dashboard.presenters import rules_text, variation_icon
 from core.dashboard.selectors import Spread
 from core.dashboard.tables import Table
 from core.dashboard.trends import MeasureTrend
+from core.exports import workbook_bytes
 
 BOLD = Font(bold=True)
 NUMBER_FORMAT = "#,##0.0"
@@ -59,9 +59,7 @@ def pack_xlsx(pack: BoardPack, page: DashboardPage) -> bytes:
             _display(book, table.caption, table)
         _display(book, "Weakest recording", page.attention.data_quality)
     _sources(book, page)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _cover(book: Workbook, pack: BoardPack, page: DashboardPage) -> None:
