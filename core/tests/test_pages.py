@@ -118,7 +118,9 @@ def test_the_home_page_takes_a_bounded_number_of_queries(
 ):
     client.force_login(icb_manager)
 
-    with django_assert_max_num_queries(12):
+    # Three of them save the session (a savepoint around one UPDATE): every request does, so
+    # activity keeps it alive.
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("home")).status_code == 200
 
 

@@ -205,5 +205,7 @@ def test_the_practice_page_takes_a_bounded_number_of_queries(
 ):
     client.force_login(board_member)
 
-    with django_assert_max_num_queries(18):
+    # Three of them save the session (a savepoint around one UPDATE): every request does, so
+    # activity keeps it alive.
+    with django_assert_max_num_queries(21):
         assert client.get(PRACTICE).status_code == 200
