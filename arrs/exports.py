@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from arrs.money import Spend
-from arrs.presenters import column_heading, csv_decimal
-from arrs.selectors import FteTable, PcnSpend
+from arrs.presenters import column_heading, csv_decimal, spend_total_label
+from arrs.selectors import FteTable, IcbSpend, in_total
 from core.exports import workbook_bytes
 
 FTE_TITLE = "FTE of each ARRS role - current and future plans"
@@ -73,10 +73,17 @@ SPEND_HEADER = [
     "claimed",
     "claimed_percent_of_allocation",
     "plan",
+    "included_in_icb_total",
+    "pcns_included",
+    "pcns_total",
+    "pcns_not_included",
 ]
 
 
-def spend_rows(rows: Sequence[PcnSpend], total: Spend, year_label: str, icb_name: str):
+def spend_rows(found: IcbSpend, year_label: str, total_name: str) -> list[list[str]]:
+    """A row per PCN saying whether it counts in the total, then the total row with how many
+    PCNs it adds up and the names of those it leaves out."""
+
     def line(code: str, name: str, spend: Spend, plan: str) -> list[str]:
         return [
             code,
@@ -91,8 +98,18 @@ def spend_rows(rows: Sequence[PcnSpend], total: Spend, year_label: str, icb_name
             plan,
         ]
 
-    found = [
-        line(r.pcn.code, r.pcn.name, r.spend, r.plan.plan_round.name if r.plan else "")
-        for r in rows
+    rows = [
+        [
+            *line(r.pcn.code, r.pcn.name, r.spend, r.plan.plan_round.name if r.plan else ""),
+            "yes" if in_total(r) else "no",
+            "",
+            "",
+            "",
+        ]
+        for r in found.rows
     ]
-    return [*found, line("", f"{icb_name} (sum of PCNs)", total, "")]
+    total = found.total
+    label = spend_total_label(total_name, total)
+    left_out = "; ".join(pcn.name for pcn in total.not_included)
+    coverage = [str(total.pcns_included), str(total.pcns_total), left_out]
+    return [*rows, [*line("", label, total.spend, ""), "", *coverage]]

@@ -8,8 +8,8 @@ Pure arithmetic on Decimals, tested without the database
   Blank figures are not figures: they neither count as zero nor stop the one before.
 - Each month costs WTE x (the annual amount in force on the 1st of the month) / 12, using
   the PCN's London weighting, or the amount outside London where no London amount is held.
-- A PCN's projection is rounded to whole pounds once, at the end; an ICB's is the sum of its
-  PCNs' rounded projections, so the board table always adds up.
+- A PCN's projection is rounded to whole pounds once, at the end; an ICB's is the sum of the
+  rounded projections of the PCNs its total covers, so the board table always adds up.
 """
 
 from __future__ import annotations
@@ -167,7 +167,8 @@ def _sum_known(values: Iterable[Decimal | None]) -> Decimal | None:
 
 
 def spend_total(items: Iterable[Spend]) -> Spend:
-    """The ICB's figures: the sums of its PCNs' figures (blank where no PCN has one)."""
+    """The sums of the given PCNs' figures (blank where none has one). The caller chooses
+    the PCNs, the same for every column (``arrs.selectors.spend.icb_spend``)."""
     items = list(items)
     return Spend(
         allocation=_sum_known(item.allocation for item in items),

@@ -88,6 +88,33 @@ def rate_amount(entry) -> str:
     return money(entry.amount) + (" (estimate)" if entry.is_estimate else "")
 
 
+def _pcns(count: int) -> str:
+    return "PCN" if count == 1 else "PCNs"
+
+
+def spend_coverage(total) -> str:
+    """What an ICB's money total covers: "10 of 13 PCNs have an accepted plan; not included:
+    A, B, C." A PCN with a plan but no allocation is named with its reason."""
+    included, of = total.pcns_included, total.pcns_total
+    verb = "has" if included == 1 else "have"
+    what = "an accepted plan and an allocation" if total.no_allocation else "an accepted plan"
+    text = f"{included} of {of} {_pcns(of)} {verb} {what}"
+    if not total.not_included:
+        return text + "."
+    if total.no_allocation:
+        left_out = [f"{p.name} (no accepted plan)" for p in total.no_plan] + [
+            f"{p.name} (no allocation)" for p in total.no_allocation
+        ]
+    else:
+        left_out = [p.name for p in total.not_included]
+    return f"{text}; not included: {', '.join(left_out)}."
+
+
+def spend_total_label(name: str, total) -> str:
+    """NHS Somerset ICB (10 of 13 PCNs): the total row says how many PCNs it adds up."""
+    return f"{name} ({total.pcns_included} of {total.pcns_total} {_pcns(total.pcns_total)})"
+
+
 def spend_heading(what: str, year: int) -> str:
     """Projected spend 2026/27: money always says its financial year."""
     return f"{what} {fy_label(year)}"
@@ -133,6 +160,7 @@ FILTERS = {
     "plan_tag": plan_tag,
     "short_date": short_date,
     "rate_amount": rate_amount,
+    "spend_coverage": spend_coverage,
 }
 
 

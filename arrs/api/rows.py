@@ -11,7 +11,7 @@ from typing import Any
 
 from arrs.models import ArrsRole
 from arrs.money import Spend
-from arrs.selectors import IcbSpend, in_post_dates, in_post_snapshots
+from arrs.selectors import IcbSpend, in_post_dates, in_post_snapshots, in_total
 from arrs.years import fy_of
 from practices.models import Organisation
 
@@ -78,7 +78,8 @@ def _snapshot_rows(pcn: Organisation, snapshot, query: InPostQuery) -> Iterator[
 
 
 def spend_rows(found: IcbSpend, role_codes: dict[int, str]) -> Iterator[dict[str, Any]]:
-    """Each PCN's row, then the ICB's (the sums of its PCNs')."""
+    """Each PCN's row, saying whether it counts in the ICB's total, then the ICB's row: the
+    sums over the PCNs it counts, with how many those are and the codes of the others."""
     shared = {
         "icb": found.icb.code,
         "financial_year": found.year,
@@ -97,12 +98,17 @@ def spend_rows(found: IcbSpend, role_codes: dict[int, str]) -> Iterator[dict[str
             "plan": row.plan.pk if row.plan else None,
             "rate_area": row.rate_area,
             "roles_without_amount": _codes(row.roles_without_amount, role_codes),
+            "included_in_icb_total": in_total(row),
             "pcn_count": None,
             "projected_pcn_count": None,
+            "pcns_included": None,
+            "pcns_total": None,
+            "pcns_not_included": [],
         }
+    total = found.total
     yield {
         **shared,
-        **_money(found.total),
+        **_money(total.spend),
         "org_type": "icb",
         "org_code": found.icb.code,
         "org_name": found.icb.name,
@@ -111,6 +117,10 @@ def spend_rows(found: IcbSpend, role_codes: dict[int, str]) -> Iterator[dict[str
         "roles_without_amount": _codes(missing, role_codes),
         "pcn_count": len(found.rows),
         "projected_pcn_count": len([r for r in found.rows if r.spend.projected is not None]),
+        "included_in_icb_total": None,
+        "pcns_included": total.pcns_included,
+        "pcns_total": total.pcns_total,
+        "pcns_not_included": [pcn.code for pcn in total.not_included],
     }
 
 

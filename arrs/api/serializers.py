@@ -322,7 +322,8 @@ class InPostSerializer(serializers.Serializer):
 
 
 class SpendSerializer(serializers.Serializer):
-    """One PCN's money for a year, or its ICB's (the sums of its PCNs')."""
+    """One PCN's money for a year, or its ICB's: the sums over the PCNs with an accepted plan
+    and an allocation, so headroom is allocation less projected spend over the same PCNs."""
 
     org_type = serializers.ChoiceField(choices=ORG_TYPES, help_text="pcn or icb.")
     org_code = serializers.CharField(help_text="ODS code of the PCN or ICB.")
@@ -368,5 +369,23 @@ class SpendSerializer(serializers.Serializer):
     )
     projected_pcn_count = serializers.IntegerField(
         allow_null=True,
-        help_text="ICB rows: PCNs whose projection is counted (blank on PCN rows).",
+        help_text="ICB rows: PCNs with a projection, an accepted plan (blank on PCN rows).",
+    )
+    included_in_icb_total = serializers.BooleanField(
+        allow_null=True,
+        help_text="PCN rows: whether the PCN counts in its ICB's row, which needs an accepted "
+        "plan and an allocation (blank on ICB rows).",
+    )
+    pcns_included = serializers.IntegerField(
+        allow_null=True,
+        help_text="ICB rows: how many PCNs the ICB's allocation, projected spend, headroom and "
+        "claims add up (blank on PCN rows).",
+    )
+    pcns_total = serializers.IntegerField(
+        allow_null=True, help_text="ICB rows: PCNs in the ICB today (blank on PCN rows)."
+    )
+    pcns_not_included = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="ICB rows: codes of the PCNs left out of the ICB's row, for want of an "
+        "accepted plan or an allocation (empty on PCN rows).",
     )

@@ -337,9 +337,11 @@ class InPostViewSet(ComputedListViewSet):
     list=extend_schema(
         summary="List ARRS spend against allocation",
         description="For each ICB you read (by code), a row per PCN in it today (by name) and "
-        "then the ICB's row, the sums of its PCNs': allocation, projected spend from the "
-        "PCN's accepted plan in the round, and claims in the year, as on the workforce "
-        "page. The year is the current financial year unless given.",
+        "then the ICB's row: allocation, projected spend from the PCN's accepted plan in the "
+        "round, headroom and claims in the year, as on the workforce page. The ICB's row adds "
+        "up the PCNs with an accepted plan and an allocation, the same PCNs for every figure; "
+        "pcns_included, pcns_total and pcns_not_included say which. The year is the current "
+        "financial year unless given.",
         parameters=[SpendQuerySerializer],
     )
 )

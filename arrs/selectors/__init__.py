@@ -16,13 +16,16 @@ from arrs.selectors.plans import (
 from arrs.selectors.spend import (
     IcbSpend,
     PcnSpend,
+    SpendTotal,
     allocations_for,
     allocations_listed,
     icb_spend,
+    in_total,
     published_figures,
     published_spend,
     rate_book,
     spend_by_pcn,
+    spend_table,
 )
 from arrs.selectors.staffing import in_post_dates, in_post_snapshots, role_mapping
 from arrs.selectors.tables import (
@@ -44,6 +47,7 @@ __all__ = [
     "IcbSpend",
     "PcnSpend",
     "PlanFigures",
+    "SpendTotal",
     "accepted_plans",
     "allocations_for",
     "allocations_listed",
@@ -52,6 +56,7 @@ __all__ = [
     "icb_spend",
     "in_post_dates",
     "in_post_snapshots",
+    "in_total",
     "open_rounds_for",
     "plan_figures",
     "plan_for",
@@ -65,5 +70,6 @@ __all__ = [
     "round_to_publish",
     "rounds_of",
     "spend_by_pcn",
+    "spend_table",
     "sum_known",
 ]

@@ -58,26 +58,64 @@ def published_figures(
 
 
 @dataclass(frozen=True)
+class SpendTotal:
+    """The ICB's money (or a place's): allocation, projected spend, headroom and claims summed
+    over the same PCNs, those with an accepted plan and an allocation, so headroom is the
+    allocation less the projected spend of those PCNs. The PCNs left out are named."""
+
+    spend: Spend
+    included: tuple[Organisation, ...]
+    no_plan: tuple[Organisation, ...]
+    no_allocation: tuple[Organisation, ...]
+
+    @property
+    def pcns_included(self) -> int:
+        return len(self.included)
+
+    @property
+    def pcns_total(self) -> int:
+        return len(self.included) + len(self.no_plan) + len(self.no_allocation)
+
+    @property
+    def not_included(self) -> list[Organisation]:
+        return sorted((*self.no_plan, *self.no_allocation), key=lambda pcn: pcn.name)
+
+
+@dataclass(frozen=True)
 class IcbSpend:
-    """An ICB's money for a year as its workforce page shows it: each PCN's row (PCNs in the
-    ICB today, by name) from its accepted plan in the round, and the sums."""
+    """An ICB's money for a year as its workforce page shows it: each PCN's row (by name)
+    from its accepted plan in the round, and the total over the PCNs it covers."""
 
     icb: Organisation
     year: int
     plan_round: PlanRound | None
     rows: list[PcnSpend]
-    total: Spend
+    total: SpendTotal
 
 
 def published_spend(
     *, icb: Organisation, year: int, round_id: int | None, today: dt.date
 ) -> IcbSpend:
+    """The ICB's money with every PCN in it today: what the spend API gives."""
     from practices.selectors import members_as_at
 
     plan_round = round_to_publish(list(rounds_of([icb.pk], year)), round_id)
     pcns = list(members_as_at(icb, today, OrgKind.PCN).order_by("name"))
     figures = published_figures([p.pk for p in pcns], plan_round)
-    rows = spend_by_pcn(pcns=pcns, year=year, plans=figures)
+    return spend_table(icb=icb, year=year, plan_round=plan_round, pcns=pcns, plans=figures)
+
+
+def spend_table(
+    *,
+    icb: Organisation,
+    year: int,
+    plan_round: PlanRound | None,
+    pcns: Sequence[Organisation],
+    plans: dict[int, PlanFigures],
+) -> IcbSpend:
+    """Each PCN's row and the total: the one place the workforce page, its spend.csv and
+    the spend API get their figures from."""
+    rows = spend_by_pcn(pcns=pcns, year=year, plans=plans)
     return IcbSpend(icb=icb, year=year, plan_round=plan_round, rows=rows, total=icb_spend(rows))
 
 
@@ -113,6 +151,21 @@ def _pcn_spend(pcn, year, allocations, claimed, figures, rates) -> PcnSpend:
     )
 
 
-def icb_spend(rows: Sequence[PcnSpend]) -> Spend:
-    """The ICB's allocation, projection and claims: the sums of its PCNs'."""
-    return spend_total(row.spend for row in rows)
+def in_total(row: PcnSpend) -> bool:
+    """Whether a PCN's figures count in the ICB's total: it has an accepted plan (so a
+    projection) and an allocation to set it against."""
+    return row.plan is not None and row.spend.allocation is not None
+
+
+def icb_spend(rows: Sequence[PcnSpend]) -> SpendTotal:
+    """The ICB's allocation, projection, headroom and claims: the sums over the PCNs in the
+    total, never one column over more PCNs than another."""
+    included = [row for row in rows if in_total(row)]
+    return SpendTotal(
+        spend=spend_total(row.spend for row in included),
+        included=tuple(row.pcn for row in included),
+        no_plan=tuple(row.pcn for row in rows if row.plan is None),
+        no_allocation=tuple(
+            row.pcn for row in rows if row.plan is not None and row.spend.allocation is None
+        ),
+    )

@@ -502,12 +502,15 @@ def test_spend_figures_are_those_worked_by_hand(plans, claims, board_member):
     )
     assert (rows["U00003"]["allocation"], rows["U00003"]["claimed"]) == (None, None)
     icb = rows["QSL"]
+    # The ICB's row adds up U00001 alone, the one PCN with an accepted plan.
     assert (icb["org_type"], icb["allocation"], icb["projected_spend"]) == (
         "icb",
-        "550000.00",
+        "250000.00",
         U00001_PROJECTED,
     )
     assert (icb["claimed"], icb["pcn_count"], icb["projected_pcn_count"]) == ("10000.50", 3, 1)
+    assert (icb["pcns_included"], icb["pcns_total"]) == (1, 3)
+    assert icb["pcns_not_included"] == ["U00002", "U00003"]
     assert icb["plan_round_name"] == "2026/27 August"
 
 
@@ -582,7 +585,7 @@ def test_spend_as_csv(plans, pcn_manager):
         ("U00001", "250000.00", U00001_PROJECTED),
         ("U00002", "300000.00", ""),
         ("U00003", "", ""),
-        ("QSL", "550000.00", U00001_PROJECTED),
+        ("QSL", "250000.00", U00001_PROJECTED),
     ]
     assert rows[0]["roles_without_amount"] == "[]"
 

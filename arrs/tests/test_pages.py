@@ -63,8 +63,10 @@ def test_a_blank_is_shown_blank_not_as_zero(client, plans, board_member):
 def test_the_spend_table_adds_up_and_says_its_year(client, plans, board_member):
     text = visible_text(icb_page(client, board_member))
 
-    assert "Allocation 2026/27 £550,000" in text
-    assert "NHS Somerset ICB (sum of PCNs) Allocation 2026/27 £550,000" in text
+    # U00001 alone has an accepted plan: U00002's £300,000 is not set against no plan
+    assert "1 of 3 PCNs has an accepted plan; not included: PCN U00002, PCN U00003." in text
+    assert "Allocation 2026/27 £250,000" in text
+    assert "NHS Somerset ICB (1 of 3 PCNs) Allocation 2026/27 £250,000" in text
     assert "Projected spend 2026/27" in text
 
 

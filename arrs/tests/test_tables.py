@@ -99,8 +99,11 @@ def test_the_icb_projection_is_the_sum_of_its_pcns(tree, three_plans):
     rows = spend_by_pcn(pcns=pcns, year=2026, plans=figures)
     total = icb_spend(rows)
 
-    assert total.projected == sum(row.spend.projected for row in rows)
-    assert total.allocation == Decimal("325000")
+    # U00003 has a plan but no allocation: left out of every column of the total
+    assert total.included == (tree.pcn_a, tree.pcn_b) and total.no_allocation == (tree.pcn_c,)
+    assert total.spend.projected == sum(row.spend.projected for row in rows[:2])
+    assert total.spend.allocation == Decimal("325000")
+    assert total.spend.headroom == sum(row.spend.headroom for row in rows[:2])
     # inner London amounts are higher, so the same plan costs more in U00002
     assert rows[1].spend.projected > rows[0].spend.projected == rows[2].spend.projected
     assert all(row.spend.projected == row.spend.projected.to_integral_value() for row in rows)

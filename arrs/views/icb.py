@@ -13,15 +13,21 @@ from arrs.access import can_keep_workforce_records, icb_pcn_ids
 from arrs.exports import SPEND_HEADER, fte_header, fte_rows, spend_rows
 from arrs.exports import fte_xlsx as build_fte_xlsx
 from arrs.filters import WorkforceView, workforce_view
-from arrs.presenters import column_heading, fte_body, fte_head, reporting_note
+from arrs.presenters import (
+    column_heading,
+    fte_body,
+    fte_head,
+    reporting_note,
+    spend_total_label,
+)
 from arrs.selectors import (
     IN_POST,
     FteTable,
+    IcbSpend,
     awaiting_review,
     fte_table,
-    icb_spend,
     published_figures,
-    spend_by_pcn,
+    spend_table,
 )
 from arrs.views.common import icb_or_404, xlsx_response
 from arrs.years import fy_label
@@ -43,6 +49,17 @@ def _published(view: WorkforceView) -> dict:
 def _table(view: WorkforceView, figures: dict) -> FteTable:
     pcn_ids = [p.pk for p in view.pcns]
     return fte_table(pcn_ids=pcn_ids, columns=view.columns, plans=figures, roles=view.roles())
+
+
+def _spend(view: WorkforceView, figures: dict) -> IcbSpend:
+    return spend_table(
+        icb=view.icb, year=view.year, plan_round=view.plan_round, pcns=view.pcns, plans=figures
+    )
+
+
+def _total_name(view: WorkforceView) -> str:
+    """The ICB's name, or the place's or PCN's when the page shows only that."""
+    return (view.pcn or view.place or view.icb).name
 
 
 def _scope_text(view: WorkforceView) -> str:
@@ -73,7 +90,7 @@ def workforce(request: HttpRequest) -> HttpResponse:
     view = _view(request)
     figures = _published(view)
     table = _table(view, figures)
-    rows = spend_by_pcn(pcns=view.pcns, year=view.year, plans=figures)
+    spend = _spend(view, figures)
     context: dict[str, Any] = {
         "view": view,
         "fte": table,
@@ -82,9 +99,9 @@ def workforce(request: HttpRequest) -> HttpResponse:
         "notes": _notes(view, table),
         "reporting_note": reporting_note(table.reporting, table.pcn_count),
         "chart": _chart(table),
-        "spend_rows": rows,
-        "spend_total": icb_spend(rows),
-        "projected_pcns": len([r for r in rows if r.spend.projected is not None]),
+        "spend_rows": spend.rows,
+        "spend_total": spend.total,
+        "spend_total_label": spend_total_label(_total_name(view), spend.total),
         "query": request.GET.urlencode(),
         "can_keep": can_keep_workforce_records(scope) and view.icb.pk in scope.managed_icb_ids,
         "awaiting": awaiting_review(icb_pcn_ids(scope), view.plan_round),
@@ -135,7 +152,7 @@ def fte_xlsx(request: HttpRequest) -> HttpResponse:
 def spend_csv(request: HttpRequest) -> HttpResponse:
     """Anyone with a role in the ICB: spend against allocation by PCN, with the ICB total."""
     view = _view(request)
-    rows = spend_by_pcn(pcns=view.pcns, year=view.year, plans=_published(view))
-    lines = spend_rows(rows, icb_spend(rows), fy_label(view.year), view.icb.name)
+    spend = _spend(view, _published(view))
+    lines = spend_rows(spend, fy_label(view.year), _total_name(view))
     name = f"arrs-spend-{view.icb.code}-{fy_label(view.year).replace('/', '-')}.csv"
     return csv_response(name, SPEND_HEADER, lines)
