@@ -201,6 +201,20 @@ MEDIA_URL = "/media/"
 # Uploaded national extracts can be large; they are streamed to disk, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest file an upload may be, counted as it streams: past it the upload is refused
+# and what had arrived is deleted (metrics/uploads.py). The upload page states it.
+IMPORT_MAX_UPLOAD_MB = float(os.environ.get("IMPORT_MAX_UPLOAD_MB", "1024"))
+FILE_UPLOAD_HANDLERS = [
+    "metrics.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# What one file may ask of an import (metrics/sources/limits.py): the longest line of a CSV,
+# what a zip may unzip to in all (GPAD's national crosstab is 1-2 GB unzipped), and how far
+# a zip member may be compressed before it is taken for a zip bomb.
+IMPORT_MAX_LINE_CHARS = int(os.environ.get("IMPORT_MAX_LINE_CHARS", str(1024 * 1024)))
+IMPORT_MAX_UNZIPPED_MB = float(os.environ.get("IMPORT_MAX_UNZIPPED_MB", str(8 * 1024)))
+IMPORT_MAX_ZIP_RATIO = int(os.environ.get("IMPORT_MAX_ZIP_RATIO", "200"))
 
 # The cache carries import progress from the worker to the status page, so it must be
 # shared between processes: files under var/ by default, Redis in production.

@@ -36,6 +36,7 @@ from metrics.selectors import (
 )
 from metrics.services import import_batch_create_from_upload, import_batch_enqueue
 from metrics.sources import all_sources
+from metrics.uploads import max_upload_bytes, too_large_message, upload_refusal
 from practices.models import OrgKind
 
 # --- serializers -------------------------------------------------------------------------
@@ -221,11 +222,19 @@ class UploadSerializer(serializers.Serializer):
     source = serializers.ChoiceField(
         choices=[], help_text="Which kind of file this is: a code from /api/v1/sources/."
     )
-    file = serializers.FileField(help_text="The file, as published (CSV, zip or xlsx).")
+    file = serializers.FileField(
+        help_text="The file, as published (CSV, zip or xlsx), up to IMPORT_MAX_UPLOAD_MB "
+        "(1,024 MB unless the portal sets otherwise)."
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [(s.code, s.title) for s in all_sources()]
+
+    def validate_file(self, upload):
+        if upload.size > max_upload_bytes():
+            raise serializers.ValidationError(too_large_message())
+        return upload
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -386,6 +395,9 @@ class ImportBatchViewSet(RetrieveMixin, PortalViewSet):
 
     def create(self, request: Request) -> Response:
         given = UploadSerializer(data=request.data)
+        refused = upload_refusal(request)
+        if refused:  # stopped as it streamed in, past IMPORT_MAX_UPLOAD_MB
+            raise serializers.ValidationError({"file": [refused]})
         given.is_valid(raise_exception=True)
         batch = import_batch_create_from_upload(
             source=given.validated_data["source"],

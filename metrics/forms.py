@@ -10,6 +10,7 @@ from core import presenters
 from core.access import Scope
 from metrics.measures.context import DEFAULT_BASELINE_YEAR
 from metrics.sources import all_sources
+from metrics.uploads import max_upload_bytes, max_upload_text, too_large_message
 
 
 class UploadForm(forms.Form):
@@ -27,11 +28,29 @@ class UploadForm(forms.Form):
         }
     )
 
-    def __init__(self, *args, scope: Scope, **kwargs) -> None:
+    def __init__(self, *args, scope: Scope, refused: str | None = None, **kwargs) -> None:
+        """``refused``: why the upload was stopped as it streamed in (metrics.uploads)."""
         super().__init__(*args, **kwargs)
+        self.refused = refused
         self.fields["source"].choices = [
             (s.code, s.title) for s in all_sources() if scope.may_load(s.writes)
         ]
+
+    @property
+    def max_upload(self) -> str:
+        return max_upload_text()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self.refused:
+            self._errors["file"] = self.error_class([self.refused])
+            self.cleaned_data.pop("file", None)
 
 
 class BaselineForm(forms.Form):

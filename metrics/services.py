@@ -154,7 +154,7 @@ def _run(batch: ImportBatch) -> ImportBatch:
         if problems:
             return _fail(batch, problems, parsed)
     except WrongKindOfFile as refusal:
-        return _refuse(batch, source, str(refusal))
+        return _refuse(batch, source, str(refusal), refusal.as_dict())
     except PermissionDenied as refusal:
         return _refuse(batch, source, str(refusal))
     except Exception as error:  # recorded for the user, then re-raised for the logs
@@ -328,9 +328,11 @@ def _fail(batch: ImportBatch, problems: ProblemLog, parsed: Parsed) -> ImportBat
     return _finish(batch, BatchStatus.FAILED, outcome, parsed)
 
 
-def _refuse(batch: ImportBatch, source: Source, reason: str) -> ImportBatch:
+def _refuse(
+    batch: ImportBatch, source: Source, reason: str, problem: dict | None = None
+) -> ImportBatch:
     message = f"This file was not loaded. {reason}"
-    batch.errors = [{"row": None, "column": None, "message": reason}]
+    batch.errors = [problem or {"row": None, "column": None, "message": reason}]
     batch.error_count = 1
     outcome = f"{message} The {source.code} source expects {source.expects}."
     return _finish(batch, BatchStatus.FAILED, outcome, None)

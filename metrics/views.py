@@ -52,6 +52,7 @@ from metrics.services import (
     import_batch_create_from_upload,
     import_batch_enqueue,
 )
+from metrics.uploads import upload_refusal
 from practices.models import Organisation, OrgKind
 from practices.selectors import ancestor_ids, icbs_for, trail
 
@@ -81,8 +82,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
     if not scope.can_load_data:
         raise PermissionDenied("Only ICB managers, national data loaders and staff load data.")
-    form = UploadForm(request.POST or None, request.FILES or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        scope=scope,
+        refused=upload_refusal(request),
+    )
+    if posted and form.is_valid():
         batch = import_batch_create_from_upload(
             source=form.cleaned_data["source"], upload=form.cleaned_data["file"], user=request.user
         )

@@ -21,6 +21,10 @@ MAX_PROBLEMS_KEPT = 500
 class WrongKindOfFile(Exception):  # noqa: N818 - reads as a sentence where raised
     """The file is not what this source reads. The message says what was expected."""
 
+    def as_dict(self) -> dict[str, Any]:
+        """The refusal as a batch's one problem (a subclass may name a row)."""
+        return {"row": None, "column": None, "message": str(self)}
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -72,14 +72,24 @@ class GpadCoverageSource(Source):
 
     def parse(self, path: Path, problems: ProblemLog, progress: Progress) -> Parsed:
         header, rows = headed_rows(path, ALIASES, REQUIRED)
-        parsed = Parsed()
+        parsed, seen = Parsed(), {}
         for number, fields in rows:
             parsed.rows_read += 1
             values = {name: header.get(fields, name) for name in ALIASES}
             record = _row(number, values, header.names, problems)
-            if record is not None:
-                parsed.records.append(record)
-                parsed.cover(record.month)
+            if record is None:
+                continue
+            key = (record.sub_icb_code, record.month)
+            if key in seen:  # one row per place and month; a second would be loaded twice
+                message = (
+                    f"repeats row {seen[key]}: sub-ICB location {record.sub_icb_code} in "
+                    f"{record.month:%B %Y}"
+                )
+                problems.add(number, header.names.get("SUB_ICB_LOCATION_CODE"), message)
+                continue
+            seen[key] = number
+            parsed.records.append(record)
+            parsed.cover(record.month)
         return parsed
 
     def write(self, parsed: Parsed, context: WriteContext) -> Written:

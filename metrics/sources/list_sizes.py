@@ -282,15 +282,22 @@ class ListSizeReader:
             practice.damaged = True
 
     def _total(self, cell: Cell, practice: PracticeMonth, tally: SexTally) -> None:
+        """One ALL-ages row per practice, month and sex: a second, even with the same
+        total, means the extract is not what was published, so the file is refused."""
         if tally.total is None:
             tally.total, tally.total_row = cell.count, cell.row
-        elif tally.total != cell.count:
-            message = (
-                f"{practice.where} appears twice with different totals for SEX {cell.sex}: "
-                f"{tally.total:,} at row {tally.total_row}, {cell.count:,} here"
-            )
-            self.problems.add(cell.row, self.columns["NUMBER_OF_PATIENTS"], message)
-            practice.damaged = True
+            return
+        totals = (
+            "the same total"
+            if tally.total == cell.count
+            else f"a different total ({tally.total:,} there, {cell.count:,} here)"
+        )
+        message = (
+            f"repeats row {tally.total_row}: practice {practice.practice} in "
+            f"{practice.month:%B %Y}, SEX {cell.sex}, AGE ALL, with {totals}"
+        )
+        self.problems.add(cell.row, self.columns["CODE"], message)
+        practice.damaged = True
 
     # After the last row
 

@@ -13,7 +13,6 @@ is not UTF-8 is read as Windows-1252 rather than stopping a national file part w
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import functools
 import io
@@ -32,6 +31,7 @@ from core.ods import (  # noqa: F401 - the code patterns, re-exported for the so
     is_sentinel,
 )
 from metrics.sources.base import ProblemLog, WrongKindOfFile
+from metrics.sources.limits import csv_rows
 
 _SPACES = re.compile(r"\s+")
 
@@ -203,19 +203,19 @@ def encoding_note(path: Path) -> str | None:
 
 
 def raw_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(row number, fields) for every non-blank line; BOM, CRLF and encoding handled."""
+    """(row number, fields) for every non-blank line; BOM, CRLF and encoding handled.
+
+    A line longer than the limit, or a row that is not CSV, refuses the file naming the row
+    (``limits.UnreadableRow``); no line is read whole before its length is known."""
     with open_text(path) as handle:
-        for number, fields in enumerate(csv.reader(handle), start=1):
+        for number, fields in csv_rows(handle):
             if any(f.strip() for f in fields):
                 yield number, fields
 
 
 def first_row(path: Path) -> list[str]:
-    try:
-        for _, fields in raw_rows(path):
-            return fields
-    except csv.Error as error:
-        raise WrongKindOfFile(f"The file could not be read as CSV: {error}.") from None
+    for _, fields in raw_rows(path):
+        return fields
     raise WrongKindOfFile("The file is empty.")
 
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from metrics.sources.base import WrongKindOfFile
+from metrics.sources.limits import zip_check
 from metrics.sources.ods.layout import cell_text
 from metrics.sources.ods.workbook import is_workbook
 from metrics.sources.readers import Header, headed_rows, match_header
@@ -44,6 +45,8 @@ def _sheet_table(
 
 def _sheet_text(path: Path) -> list[tuple[int, list[str]]]:
     try:
+        with zipfile.ZipFile(path) as archive:
+            zip_check(archive)  # a workbook is a zip: no bomb is opened
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         raise WrongKindOfFile("The file could not be opened as an Excel workbook.") from None

@@ -252,17 +252,23 @@ def test_an_age_file_for_one_sex_only_is_refused(tmp_path):
     assert not ListSize.objects.exists()
 
 
-def test_a_practice_listed_twice_with_different_totals_is_a_problem(tmp_path):
+def test_a_practice_listed_twice_is_refused_naming_both_rows(tmp_path):
     lines = ALL_PATIENTS_JUNE_2024.read_text().splitlines()
     lines.append(lines[1].replace("10234", "10240"))
-    lines.append(lines[2])  # the same total twice is harmless
+    lines.append(lines[2])  # the same total twice is still a second row for the practice
 
     batch = load(write_lines(tmp_path / "gp-reg-pat-prac-all.csv", lines))
 
     assert batch.status == BatchStatus.FAILED
-    [problem] = batch.errors
-    assert (problem["row"], problem["column"]) == (5, "NUMBER_OF_PATIENTS")
-    assert "10,234 at row 2" in problem["message"]
+    different, same = batch.errors
+    assert (different["row"], different["column"]) == (5, "CODE")
+    assert different["message"].startswith("repeats row 2: practice ")
+    assert "in June 2024, SEX ALL, AGE ALL" in different["message"]
+    assert "(10,234 there, 10,240 here)" in different["message"]
+    assert same["row"] == 6
+    assert same["message"].startswith("repeats row 3:")
+    assert same["message"].endswith("with the same total")
+    assert not ListSize.objects.exists()
 
 
 def test_bad_codes_dates_sexes_and_ages_are_each_reported_by_row_and_column(tmp_path):

@@ -7,7 +7,6 @@ loads; once a problem is found it only checks, and the load is rolled back at th
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from metrics.sources.gpad.lookups import (
     seen,
     sub_icb_code,
 )
+from metrics.sources.limits import UnreadableRow, csv_rows
 from metrics.sources.readers import Header, clean_text
 
 CHUNK_ROWS = 50_000
@@ -83,9 +83,9 @@ class CarefulReader:
         with member.open() as handle:
             text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
             try:
-                yield from enumerate(csv.reader(text), start=1)
-            except csv.Error as error:
-                self._problem(None, None, f"The file stops being readable as CSV: {error}")
+                yield from csv_rows(text)
+            except UnreadableRow as stop:  # a line too long, or not CSV: reading ends there
+                self._problem(stop.row, None, stop.message)
 
     def _read(self, number: int, fields: list[str], pending: Pending) -> bool:
         if number == 1:

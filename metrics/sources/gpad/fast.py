@@ -29,6 +29,7 @@ from metrics.sources.gpad.lookups import (
     seen,
     sub_icb_code,
 )
+from metrics.sources.limits import LineTooLongBytes, line_guarded, max_line_chars
 from metrics.sources.readers import Header
 
 # pyarrow's peak memory with 16 MiB blocks grew with the file (about 300 MiB for a national
@@ -62,6 +63,8 @@ def fast_chunks(
             first_row += batch.num_rows
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, ValueError) as error:
         raise ReadCarefully(str(error)) from error
+    except LineTooLongBytes:  # the careful reader names the row, reading no more of it
+        raise ReadCarefully("a line past the limit") from None
 
 
 def _column_names(header: Header, fields: int) -> list[str]:
@@ -76,7 +79,7 @@ def _open(member: Member, names: list[str], wanted: list[str]) -> pacsv.CSVStrea
     types = dict.fromkeys(wanted, DICTIONARY)
     types["COUNT_OF_APPOINTMENTS"] = pa.string()
     return pacsv.open_csv(
-        member.open(),
+        line_guarded(member.open(), max_line_chars()),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(

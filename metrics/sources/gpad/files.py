@@ -3,7 +3,6 @@ region, plus Mapping.csv) or a single crosstab CSV. Columns are found by header 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 import zlib
@@ -14,6 +13,13 @@ from pathlib import Path
 from typing import IO
 
 from metrics.sources.base import WrongKindOfFile
+from metrics.sources.limits import (
+    UnreadableRow,
+    csv_rows,
+    first_line_fields,
+    zip_check,
+    zip_member_open,
+)
 from metrics.sources.readers import Header, match_header, parse_date
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -52,7 +58,7 @@ class Member:
     def header_fields(self) -> list[str]:
         with self.open() as handle:
             line = handle.readline(64 * 1024).decode("utf-8-sig", errors="replace")
-        return next(csv.reader([line]), [])
+        return first_line_fields(line.splitlines()[:1])  # a lone CR ends a line too
 
     def header(self) -> tuple[Header, list[str]]:
         return match_header(self.header_fields(), ALIASES, REQUIRED)
@@ -61,9 +67,12 @@ class Member:
         """The month of the first data row (a crosstab CSV holds one month)."""
         with self.open() as handle:
             text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
-            rows = csv.reader(text)
-            next(rows, None)
-            first = next(rows, None)
+            rows = csv_rows(text)
+            try:
+                next(rows, None)
+                first = next(rows, (None, None))[1]
+            except UnreadableRow:
+                return None  # the careful reader names the row
         if not first:
             return None
         try:
@@ -85,7 +94,8 @@ class Delivery:
 def delivery(path: Path) -> Iterator[Delivery]:
     """Open a zip or a single CSV and sort its files into crosstabs, Mapping.csv and others."""
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+        with _zip(path) as archive:
+            zip_check(archive)
             yield _sorted(_zip_members(archive), zipped=True)
         return
     yield _sorted([_plain_member(path)])
@@ -100,10 +110,18 @@ def _zip_members(archive: zipfile.ZipFile) -> list[Member]:
             name=Path(info.filename).name,
             size=info.file_size,
             checksum=f"crc32:{info.CRC:08x}:{info.file_size}",
-            open=lambda info=info: archive.open(info),
+            open=lambda info=info: zip_member_open(archive, info),
         )
         for info in sorted(infos, key=lambda i: i.filename)
     ]
+
+
+def _zip(path: Path) -> zipfile.ZipFile:
+    """The zip, or a refusal saying it is damaged (its directory cannot be read)."""
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise WrongKindOfFile(f"The zip is damaged and cannot be opened ({error}).") from None
 
 
 def _plain_member(path: Path) -> Member:
