@@ -7,12 +7,18 @@ small and fast, and means nothing is served that nobody asked for.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import Error
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+
+# An @font-face rule whose font is fetched from another origin (the NHS.UK stylesheet's
+# Frutiger, from assets.nhs.uk).
+REMOTE_FONT_FACE = re.compile(rb"@font-face\s*\{[^}]*url\(\s*[\"']?(?:https?:)?//[^}]*\}")
 
 
 class _Prefixed(FileSystemStorage):
@@ -21,6 +27,26 @@ class _Prefixed(FileSystemStorage):
     def __init__(self, location: Path, prefix: str) -> None:
         super().__init__(location=str(location))
         self.prefix = prefix
+
+
+class _WithoutRemoteFonts(_Prefixed):
+    """A vendor stylesheet less its @font-face rules that fetch fonts from another origin.
+
+    The NHS.UK font (Frutiger) is licensed and not in the npm package; its stylesheet asks
+    assets.nhs.uk for it, and the portal asks no other origin for anything (the
+    Content-Security-Policy would refuse it). Without those rules the stylesheet's own
+    fallback applies: Arial, as on NHS.UK wherever the font does not load.
+    """
+
+    def open(self, name, mode="rb"):
+        with super().open(name, "rb") as source:
+            css = source.read()
+        return ContentFile(REMOTE_FONT_FACE.sub(b"", css), name=name)
+
+
+def _storage(location: Path, prefix: str, name: str) -> _Prefixed:
+    storage = _WithoutRemoteFonts if name.endswith(".css") else _Prefixed
+    return storage(location, prefix)
 
 
 def _entries() -> list[tuple[str, Path]]:
@@ -61,7 +87,7 @@ class VendorFinder(BaseFinder):
     def list(self, ignore_patterns):
         for prefix, source in _entries():
             if source.is_file():
-                yield source.name, _Prefixed(source.parent, prefix)
+                yield source.name, _storage(source.parent, prefix, source.name)
                 continue
             storage = _Prefixed(source, prefix)
             for file in sorted(p for p in source.rglob("*") if p.is_file()):

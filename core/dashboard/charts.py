@@ -234,12 +234,14 @@ def figure_markup(figure: dict, chart_id: str) -> Markup:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)
     # A ranked chart is as tall as its list; the box must be too, or what follows overlaps it.
+    # charts.js sizes the box from data-app-chart-height (a style attribute would be refused
+    # by the Content-Security-Policy).
     height = figure.get("layout", {}).get("height")
     return format_html(
-        '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"{style}>'
+        '<div class="app-chart__plot" data-app-chart="{data_id}" aria-hidden="true"{height}>'
         '</div><script type="application/json" id="{data_id}">{figure}</script>',
         data_id=f"{chart_id}-figure",
-        style=format_html(' style="height: {}px"', int(height)) if height else "",
+        height=format_html(' data-app-chart-height="{}"', int(height)) if height else "",
         figure=Markup(text),  # noqa: S704 - escaped just above
     )
 

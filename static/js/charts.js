@@ -12,6 +12,10 @@
       return;
     }
     var figure = JSON.parse(source.textContent);
+    var height = box.getAttribute("data-app-chart-height");
+    if (height) {
+      box.style.height = height + "px";
+    }
     window.Plotly.newPlot(box, figure.data, figure.layout, {
       displayModeBar: false,
       responsive: true
