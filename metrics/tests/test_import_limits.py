@@ -301,3 +301,28 @@ def test_a_coverage_file_giving_a_place_and_month_twice_is_refused_naming_both_r
         (3, "repeats row 2: sub-ICB location 11X in March 2025")
     ]
     assert not GpadCoverage.objects.exists()
+
+
+def test_an_ods_report_with_a_line_past_the_limit_is_refused_naming_its_row(tmp_path, settings):
+    settings.IMPORT_MAX_LINE_CHARS = 1000
+    lines = (FIXTURES / "epcn.csv").read_text().splitlines()
+    lines.insert(1, '"U60009","' + "X" * 2000 + '"')
+    path = tmp_path / "epcn.csv"
+    path.write_text("\n".join(lines))
+
+    batch = import_file(source="ods-pcns", path=path)
+
+    assert batch.status == BatchStatus.FAILED
+    assert [(e["row"], e["message"][:30]) for e in batch.errors] == [
+        (2, "the line is longer than 1,000 ")
+    ]
+
+
+def test_an_ods_zip_holding_a_bomb_is_refused_before_it_is_unzipped(tmp_path):
+    path = tmp_path / "epraccur.zip"
+    path.write_bytes(zip_bytes({"epraccur.csv": b"0" * (20 * 1024 * 1024)}))
+
+    batch = import_file(source="ods-practices", path=path)
+
+    assert batch.status == BatchStatus.FAILED
+    assert batch.errors[0]["message"].startswith("epraccur.csv would unzip to 20.0 MB")

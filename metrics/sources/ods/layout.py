@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TextIO
 
 from metrics.sources.base import Parsed, ProblemLog, WrongKindOfFile
+from metrics.sources.limits import csv_rows, zip_check, zip_member_open
 from metrics.sources.readers import (
     check_code,
     clean_text,
@@ -137,7 +138,7 @@ def _numbered_rows(handle: TextIO) -> Iterator[tuple[int, list[str]]]:
     """(row number, fields) for every non-blank line; a file that is not UTF-8 text, or not
     CSV, is refused."""
     try:
-        for number, fields in enumerate(csv.reader(handle), start=1):
+        for number, fields in csv_rows(handle):  # a line past the limit refuses the file
             if any(f.strip() for f in fields):
                 yield number, fields
     except UnicodeDecodeError:
@@ -154,13 +155,14 @@ def _report_text(path: Path, layout: Layout, parsed: Parsed) -> Iterator[TextIO]
             yield handle
         return
     with zipfile.ZipFile(path) as archive:
+        zip_check(archive)
         member, others = _report_member(archive, layout)
         if others:
             parsed.notes.append(
                 f"Read {member} from the zip; {', '.join(others)} "
                 f"{'was' if len(others) == 1 else 'were'} left aside."
             )
-        with archive.open(member) as raw:
+        with zip_member_open(archive, archive.getinfo(member)) as raw:
             yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 

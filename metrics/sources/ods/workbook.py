@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from metrics.sources.base import Parsed, WrongKindOfFile
+from metrics.sources.limits import zip_check
 from metrics.sources.ods.layout import Cells, cell_text
 from metrics.sources.readers import Header, clean_text, header_key
 
@@ -141,6 +142,9 @@ def epcn_workbook_read(path: Path, parsed: Parsed) -> tuple[list[Cells], list[Ce
 
 def _open(path: Path) -> Any:
     try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                zip_check(archive)  # a workbook is a zip: no bomb is opened
         return load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         raise WrongKindOfFile(
