@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from arrs.models import ArrsRole, PlanRound, PlanStatus
 from arrs.selectors import IN_POST, PLANNED, Column, in_post_dates, round_to_publish, rounds_of
-from arrs.years import fy_end, fy_of, fy_start, quarter_ends
+from arrs.years import fy_end, fy_of, fy_start
 from practices.models import Organisation, OrgKind
 from practices.selectors import members_as_at
 
@@ -74,7 +74,7 @@ def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> Work
     pcns = _selected_pcns(all_pcns, place, pcn, today)
     plan_round = round_to_publish(rounds, _int(params.get("round")))
     in_post_choices = in_post_dates([p.pk for p in pcns])
-    planned_choices = _planned_choices(year, plan_round)
+    planned_choices = _planned_choices(plan_round)
     chosen_in_post = _chosen(
         params, "in_post", in_post_choices, _default_in_post(year, in_post_choices)
     )
@@ -109,16 +109,17 @@ def _selected_pcns(all_pcns, place, pcn, today) -> list[Organisation]:
     return all_pcns
 
 
-def _planned_choices(year: int, plan_round: PlanRound | None) -> list[dt.date]:
-    dates = set(quarter_ends(year))
-    if plan_round is not None:
-        from arrs.models import PlanFigure
+def _planned_choices(plan_round: PlanRound | None) -> list[dt.date]:
+    """The intended-WTE dates the round's accepted plans give: no column for a date no
+    plan states."""
+    if plan_round is None:
+        return []
+    from arrs.models import PlanFigure
 
-        stated = PlanFigure.objects.filter(
-            line__plan__plan_round=plan_round, line__plan__status=PlanStatus.ACCEPTED
-        )
-        dates |= set(stated.values_list("on", flat=True).distinct())
-    return sorted(dates)
+    stated = PlanFigure.objects.filter(
+        line__plan__plan_round=plan_round, line__plan__status=PlanStatus.ACCEPTED
+    )
+    return sorted(set(stated.values_list("on", flat=True).distinct()))
 
 
 def _default_in_post(year: int, choices: list[dt.date]) -> list[dt.date]:

@@ -57,9 +57,13 @@ def monthly_wte(figures: Sequence[Figure], year: int) -> dict[dt.date, Decimal]:
 
 
 def value_on(figures: Sequence[Figure], day: dt.date) -> Decimal | None:
-    """The latest stated figure on or before ``day`` (for tables of WTE at a date)."""
-    earlier = [figure for figure in figures if figure.on <= day]
-    return max(earlier, key=lambda figure: figure.on).wte if earlier else None
+    """The latest stated figure on or before ``day``; of two on the same date, the one given
+    later (a plan's intended figure after its in-post figure), as ``monthly_wte`` does."""
+    latest = None
+    for figure in sorted(figures, key=lambda figure: figure.on):
+        if figure.on <= day:
+            latest = figure
+    return latest.wte if latest else None
 
 
 @dataclass(frozen=True)

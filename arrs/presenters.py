@@ -15,6 +15,9 @@ from markupsafe import Markup
 from arrs.years import fy_label
 
 NOT_REPORTED = Markup('<span class="nhsuk-u-visually-hidden">Not reported</span>')
+NOT_PLANNED = Markup(
+    '<span aria-hidden="true">–</span> <span class="nhsuk-u-visually-hidden">Not planned</span>'
+)
 TWO_PLACES = Decimal("0.01")
 
 
@@ -34,11 +37,12 @@ def wte(value: Decimal | None) -> str:
     return f"{value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):,}"
 
 
-def wte_cell(value: Decimal | None, bold: bool = False) -> dict:
-    """An NHS table cell for a WTE figure: blank cells say "Not reported" to screen readers."""
+def wte_cell(value: Decimal | None, bold: bool = False, planned: bool = False) -> dict:
+    """An NHS table cell for a WTE figure: blank cells say "Not reported" to screen readers;
+    a planned cell no plan gives a figure for shows a dash read as "Not planned"."""
     cell = {"format": "numeric"}
     if value is None:
-        cell["html"] = NOT_REPORTED
+        cell["html"] = NOT_PLANNED if planned else NOT_REPORTED
     else:
         cell["text"] = wte(value)
     if bold:
@@ -115,6 +119,14 @@ def spend_total_label(name: str, total) -> str:
     return f"{name} ({total.pcns_included} of {total.pcns_total} {_pcns(total.pcns_total)})"
 
 
+def series_coverage(counts: Sequence[int], total: int) -> str:
+    """How many PCNs a line on a chart has figures from: "10 of 13 PCNs", or "9 to 10 of 13
+    PCNs" when its points differ."""
+    low, high = min(counts), max(counts)
+    some = str(low) if low == high else f"{low} to {high}"
+    return f"{some} of {total} {_pcns(total)}"
+
+
 def spend_heading(what: str, year: int) -> str:
     """Projected spend 2026/27: money always says its financial year."""
     return f"{what} {fy_label(year)}"
@@ -173,11 +185,16 @@ def fte_head(columns) -> list[dict]:
 
 def fte_body(table) -> list[list]:
     """One row per role, the total (added before rounding) and how many PCNs each column has."""
-    rows = [[row.role.name, *(wte_cell(v) for v in row.values)] for row in table.rows]
+    planned = [column.kind == "planned" for column in table.columns]
+    rows = [
+        [row.role.name, *(wte_cell(v, planned=p) for v, p in zip(row.values, planned, strict=True))]
+        for row in table.rows
+    ]
+    totals = zip(table.totals, planned, strict=True)
     rows.append(
         [
             {"text": "Total", "classes": "nhsuk-u-font-weight-bold"},
-            *(wte_cell(v, bold=True) for v in table.totals),
+            *(wte_cell(v, bold=True, planned=p) for v, p in totals),
         ]
     )
     rows.append(

@@ -31,6 +31,8 @@ class Series:
     name: str
     months: Sequence[dt.date]
     values: Sequence[int | float | None]
+    # A dash pattern of its own ("dash" for planned figures), whatever its place in the chart.
+    dash: str | None = None
 
 
 def line_chart(series: Sequence[Series], *, y_title: str, chart_id: str) -> Markup:
@@ -38,7 +40,7 @@ def line_chart(series: Sequence[Series], *, y_title: str, chart_id: str) -> Mark
     draws once plotly.js has loaded. Without JavaScript only the table shows."""
     figure = go.Figure()
     for index, line in enumerate(series):
-        figure.add_trace(_trace(line, LINE_STYLES[index % len(LINE_STYLES)]))
+        figure.add_trace(_trace(line, _style(line, index)))
     months = {month for line in series for month in line.months}
     figure.update_layout(_layout(y_title, show_legend=len(series) > 1, months=month_span(months)))
     return format_html(
@@ -47,6 +49,11 @@ def line_chart(series: Sequence[Series], *, y_title: str, chart_id: str) -> Mark
         data_id=f"{chart_id}-figure",
         figure=_script_safe(figure.to_json()),
     )
+
+
+def _style(line: Series, index: int) -> dict[str, str]:
+    style = LINE_STYLES[index % len(LINE_STYLES)]
+    return {**style, "dash": line.dash} if line.dash else style
 
 
 def _script_safe(text: str) -> Markup:

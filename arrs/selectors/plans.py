@@ -105,7 +105,8 @@ def plan_to_show(scope: Scope, pcn: Organisation, plan_round: PlanRound | None):
 @dataclass
 class PlanFigures:
     """A plan's stated figures by role: WTE in post on its as-at date, then intended WTE.
-    Blank cells are not figures."""
+    Blank cells are not figures. ``by_role`` is what money is worked from (each figure holds
+    until the next); tables show only ``in_post`` and ``intended``, as the plan states them."""
 
     plan: WorkforcePlan
     by_role: dict[int, list[Figure]] = field(default_factory=dict)
@@ -114,7 +115,20 @@ class PlanFigures:
     dates: list = field(default_factory=list)
 
     def at(self, role_id: int, day) -> Decimal | None:
+        """The figure holding on ``day``: the latest stated on or before it, intended before
+        in post on the plan's own date."""
         return value_on(self.by_role.get(role_id, []), day)
+
+    def planned(self, role_id: int, day) -> Decimal | None:
+        """The intended WTE the plan states for ``day``; blank when it states none."""
+        return self.intended.get(role_id, {}).get(day)
+
+    def states_intended(self, day) -> bool:
+        """Whether the plan gives any intended figure for ``day``."""
+        return any(by_day.get(day) is not None for by_day in self.intended.values())
+
+    def states_in_post(self) -> bool:
+        return any(value is not None for value in self.in_post.values())
 
 
 def plan_figures(plans: Iterable[WorkforcePlan]) -> dict[int, PlanFigures]:

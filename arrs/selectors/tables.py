@@ -2,7 +2,9 @@
 a column for each chosen in-post date and each intended-FTE date.
 
 A cell sums the PCNs' figures; totals are sums of the unrounded cells, so rounding happens
-only when a figure is shown. A cell no PCN has a figure for is blank, not zero.
+only when a figure is shown. A cell no PCN has a figure for is blank, not zero. A planned
+cell sums only the figures plans state for that date: a blank in a plan is not filled from
+the figure before it (money does carry figures forward, ``arrs.money``).
 """
 
 from __future__ import annotations
@@ -83,11 +85,18 @@ def _cell(
     if column.kind == IN_POST:
         found = (snapshots.get((pcn_id, column.on)) for pcn_id in pcn_ids)
         return sum_known(snapshot.value(role_id) for snapshot in found if snapshot)
-    return sum_known(plans[p].at(role_id, column.on) for p in pcn_ids if p in plans)
+    stated = [plans[pcn_id] for pcn_id in pcn_ids if pcn_id in plans]
+    if column.kind == PLAN_IN_POST:
+        return sum_known(figures.in_post.get(role_id) for figures in stated)
+    return sum_known(figures.planned(role_id, column.on) for figures in stated)
 
 
 def _reporting(column: Column, pcn_ids, snapshots, plans) -> int:
-    """How many PCNs the column has figures from."""
+    """How many PCNs the column has figures from: for a planned column, the PCNs whose plan
+    gives a figure for that date."""
     if column.kind == IN_POST:
         return sum(1 for pcn_id in pcn_ids if (pcn_id, column.on) in snapshots)
-    return sum(1 for pcn_id in pcn_ids if pcn_id in plans and plans[pcn_id].by_role)
+    stated = [plans[pcn_id] for pcn_id in pcn_ids if pcn_id in plans]
+    if column.kind == PLAN_IN_POST:
+        return sum(1 for figures in stated if figures.states_in_post())
+    return sum(1 for figures in stated if figures.states_intended(column.on))

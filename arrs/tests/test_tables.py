@@ -55,9 +55,10 @@ def test_cells_and_totals_are_added_before_rounding(tree, three_plans):
     # 3 x 1.005 = 3.015 (shown 3.02), not 3 x 1.01 = 3.03
     assert rows["clinical_pharmacist"][0] == Decimal("3.015")
     assert wte(rows["clinical_pharmacist"][0]) == "3.02"
-    # 3 x 0.333 carried to September, then 3 x 0.005 = 0.015 at March (shown 0.02, not 0.03)
-    assert rows["care_coordinator"] == (Decimal("0.999"), Decimal("0.015"))
-    assert table.totals == (Decimal("4.014"), Decimal("6.015"))
+    # blank in September (not 0.333 carried from July); 3 x 0.005 = 0.015 at March (shown
+    # 0.02, not 0.03)
+    assert rows["care_coordinator"] == (None, Decimal("0.015"))
+    assert table.totals == (Decimal("3.015"), Decimal("6.015"))
     assert table.reporting == (3, 3) and table.plans_counted == 3
 
 
@@ -66,7 +67,7 @@ def test_a_role_nobody_reported_is_blank_and_its_total_too(tree, three_plans):
 
     assert table.totals == (None,)  # every plan starts on 31 July
     assert all(row.values == (None,) for row in table.rows)
-    assert fte_body(table)[0][1]["html"].striptags() == "Not reported"
+    assert fte_body(table)[0][1]["html"].striptags() == "– Not planned"
 
 
 def test_in_post_counts_blank_apart_from_zero(tree):

@@ -18,10 +18,12 @@ from arrs.presenters import (
     fte_body,
     fte_head,
     reporting_note,
+    series_coverage,
     spend_total_label,
 )
 from arrs.selectors import (
     IN_POST,
+    PLANNED,
     FteTable,
     IcbSpend,
     awaiting_review,
@@ -78,7 +80,9 @@ def _notes(view: WorkforceView, table: FteTable) -> list[str]:
         "through the staff role mapping.",
         f"Planned: accepted plans for round {round_text}, from {table.plans_counted} of "
         f"{table.pcn_count} PCNs.",
-        "Totals are added before rounding. A blank cell means no PCN reported a figure.",
+        "Totals are added before rounding. A blank cell means no PCN reported a figure; "
+        "in a planned column, – means no accepted plan gives a figure for that role and date "
+        "(a blank in a plan is not filled from the figure before it).",
     ]
 
 
@@ -90,6 +94,7 @@ def workforce(request: HttpRequest) -> HttpResponse:
     view = _view(request)
     figures = _published(view)
     table = _table(view, figures)
+    lines = _chart_lines(table)
     spend = _spend(view, figures)
     context: dict[str, Any] = {
         "view": view,
@@ -98,7 +103,10 @@ def workforce(request: HttpRequest) -> HttpResponse:
         "body": fte_body(table),
         "notes": _notes(view, table),
         "reporting_note": reporting_note(table.reporting, table.pcn_count),
-        "chart": _chart(table),
+        "chart": _chart(lines),
+        "chart_lines": "; ".join(
+            line.name + (" (dashed)" if line.dash == "dash" else "") for line in lines
+        ),
         "spend_rows": spend.rows,
         "spend_total": spend.total,
         "spend_total_label": spend_total_label(_total_name(view), spend.total),
@@ -111,19 +119,32 @@ def workforce(request: HttpRequest) -> HttpResponse:
     return render_page(request, "arrs/icb.jinja", context)
 
 
-def _chart(table: FteTable) -> Markup | None:
+CHART_LINES = ((IN_POST, "In post", "solid"), (PLANNED, "Planned", "dash"))
+
+
+def _chart_lines(table: FteTable) -> list[Series]:
+    """In-post and planned FTE as two lines of their own (planned dashed), each named with
+    how many PCNs it has figures from, so a plan from fewer PCNs is not read as a fall."""
     series = []
-    for kind, name in ((IN_POST, "FTE in post"), ("planned", "Planned FTE (accepted plans)")):
+    for kind, word, dash in CHART_LINES:
         points = [
-            (column.on, total)
-            for column, total in zip(table.columns, table.totals, strict=True)
+            (column.on, total, count)
+            for column, total, count in zip(
+                table.columns, table.totals, table.reporting, strict=True
+            )
             if column.kind == kind and total is not None
         ]
         if points:
-            series.append(Series(name, [d for d, _ in points], [float(v) for _, v in points]))
-    if not series:
+            name = f"{word}, {series_coverage([n for _, _, n in points], table.pcn_count)}"
+            days, values = [d for d, _, _ in points], [float(v) for _, v, _ in points]
+            series.append(Series(name, days, values, dash=dash))
+    return series
+
+
+def _chart(lines: list[Series]) -> Markup | None:
+    if not lines:
         return None
-    return line_chart(series, y_title="FTE, all ARRS roles", chart_id="arrs-fte")
+    return line_chart(lines, y_title="FTE, all ARRS roles", chart_id="arrs-fte")
 
 
 @portal_page

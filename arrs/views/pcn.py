@@ -67,7 +67,7 @@ def _columns(pcn: Organisation, year: int, figures: PlanFigures | None) -> list[
     held = [d for d in in_post_dates([pcn.pk]) if start <= d <= fy_end(year)]
     if figures is None:
         return [Column(IN_POST, d) for d in held]
-    planned = [Column(PLANNED, d) for d in figures.dates if d != figures.plan.as_at]
+    planned = [Column(PLANNED, d) for d in figures.dates]  # its own as-at date too
     return [
         *(Column(IN_POST, d) for d in held),
         Column(PLAN_IN_POST, figures.plan.as_at),
@@ -149,15 +149,19 @@ def _by_role(pcn, year, figures, table: FteTable) -> list[dict]:
 
 
 def _chart(table: FteTable) -> Markup | None:
+    """In post (counted, and as the plan states it) and planned as lines of their own, the
+    planned one dashed: the plan's intended figures are not a continuation of a count."""
     series = []
-    for kinds, name in (((IN_POST,), "FTE in post"), ((PLAN_IN_POST, PLANNED), "Plan")):
-        points = [
+    lines = (((IN_POST, PLAN_IN_POST), "In post", "solid"), ((PLANNED,), "Planned", "dash"))
+    for kinds, name, dash in lines:
+        points = sorted(
             (c.on, total)
             for c, total in zip(table.columns, table.totals, strict=True)
             if c.kind in kinds and total is not None
-        ]
+        )
         if points:
-            series.append(Series(name, [d for d, _ in points], [float(v) for _, v in points]))
+            days, values = [d for d, _ in points], [float(v) for _, v in points]
+            series.append(Series(name, days, values, dash=dash))
     return (
         line_chart(series, y_title="FTE, all ARRS roles", chart_id="pcn-arrs") if series else None
     )
