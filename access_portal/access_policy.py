@@ -197,7 +197,8 @@ class MethodsMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        rule = POLICY.get(request.resolver_match.view_name if request.resolver_match else "")
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        rule = None if name.startswith("api:") else POLICY.get(name)
         if rule is None or request.method in self.SAFE:
             return None
         if request.method == "POST" and rule.write:
