@@ -139,7 +139,7 @@ POLICY: dict[str, Rule] = {
     "api:practice-detail": Rule(IN_ICB, about="A practice."),
     "api:membership-list": Rule(API_READERS, about="Dated memberships."),
     "api:listsize-list": Rule(API_READERS, MANAGERS, "List sizes; correct one."),
-    "api:listsize-detail": Rule(IN_ICB, about="A list size."),
+    "api:listsize-detail": Rule(IN_ICB, MANAGERS, "A list size; correct it (PATCH)."),
     "api:measuredefinition-list": Rule(API_READERS, about="Measure definitions."),
     "api:measuredefinition-detail": Rule(API_READERS, about="A measure definition."),
     "api:measurevalue-list": Rule(API_READERS, about="Measure values the role reads."),
@@ -150,7 +150,7 @@ POLICY: dict[str, Rule] = {
     "api:arrsrole-list": Rule(API_READERS, about="ARRS roles."),
     "api:arrsrole-detail": Rule(API_READERS, about="An ARRS role."),
     "api:arrsallocation-list": Rule(API_READERS, MANAGERS, "ARRS allocations; add one."),
-    "api:arrsallocation-detail": Rule(IN_ICB, about="An allocation."),
+    "api:arrsallocation-detail": Rule(IN_ICB, MANAGERS, "An allocation; change it (PATCH)."),
     "api:workforceplan-list": Rule(
         ICB_READERS - {"board_member"}, about="Workforce plans the role may see."
     ),

@@ -130,6 +130,8 @@ def world_build(tree, plans, pcn_manager, icb_manager) -> World:
     }
     bodies = {
         "api:listsize-list": {"practice": "L85001", "month": "2025-03-01", "all_patients": 7000},
+        "api:listsize-detail": {"all_patients": 7001},
+        "api:arrsallocation-detail": {"amount": "2000"},
         "api:arrsallocation-list": {
             "pcn": tree.pcn_a.code, "financial_year": 2026, "amount": "1000",
         },
