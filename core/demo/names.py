@@ -45,5 +45,5 @@ UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 # Non-GP prescribing cost centres that share epraccur with practices: (name, role, legacy setting).
 SITES = (
     ("Dunstowe Out of Hours Service", "RO80", "2"),
-    ("HMP Graymoor Healthcare", "RO72", "25"),
+    ("HMP Graymoor Healthcare", "RO82", "25"),  # a prison service, as ODS codes one
 )
