@@ -22,3 +22,4 @@ urlpatterns = [
 # Error pages use the NHS layout (Jinja templates 403.jinja and 404.jinja).
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.access import scope_for
@@ -66,6 +67,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Shown to anyone who asks for a page or organisation outside their access."""
     return render_page(request, "403.jinja", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Shown when the portal fails: the portal's own page, rendered without the database or
+    the user (either may be what failed)."""
+    now = timezone.localtime().strftime("%d %B %Y, %H:%M")
+    return HttpResponse(render_to_string("500.jinja", {"now": now}), status=500)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

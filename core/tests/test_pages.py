@@ -225,3 +225,18 @@ def test_patients_with_no_list_sizes_loaded_show_as_not_loaded_not_zero(client, 
     assert "Registered patients Not loaded" in text
     assert "PCN U00001 (U00001) 2 Not loaded" in text
     assert "List sizes: Patients Registered at a GP Practice, no figures loaded yet" in text
+
+
+def test_a_failure_is_the_portals_own_500_page_needing_no_database():
+    """With DEBUG off, an unexpected error shows the portal's page, not Django's, drawn
+    without the database (which may be what failed): this test has no database to give."""
+    from django.test import RequestFactory
+
+    from core.views import server_error
+
+    response = server_error(RequestFactory().get("/"))
+
+    text = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in text and "Traceback" not in text
+    assert re.search(r"/static/css/portal\.[0-9a-f]{12}\.css", text)
