@@ -10,7 +10,8 @@
    (``core.demo.gpad_national``, 6,300 practices in 42 ICBs) for the demo's last ``--months``
    months of GPAD, each month's published zip loaded through ``import_file(source="gpad")``, with a
    list size for every practice. The zips are written under var/bench/ once and reused.
-2. Collects the static files into a temporary folder, as a deployment does.
+2. Collects the static files, as a deployment does, into var/bench/load-static (its own
+   folder, kept so that a later run compresses only what changed).
 3. Starts gunicorn on 127.0.0.1 with production settings (DEBUG off, plain HTTP, a secret key,
    the database with persistent connections, Redis as the cache), ``--workers`` processes of
    ``--worker-class`` (sync, or gthread with ``--threads`` threads each).
