@@ -405,3 +405,5 @@ LOGGING = {
 
 # The ICB the portal serves by default (shown in the header; a user's role decides the rest).
 SERVICE_NAME = "Access Portal"
+# Who runs this portal, named in every page's footer.
+SERVICE_OPERATOR = os.environ.get("PORTAL_OPERATOR", "NHS Somerset Integrated Care Board")

@@ -36,6 +36,7 @@ def environment(**options) -> Environment:
             "url": _url,
             "get_messages": get_messages,
             "service_name": settings.SERVICE_NAME,
+            "service_operator": settings.SERVICE_OPERATOR,
             "nhsuk_asset_path": f"{settings.STATIC_URL}nhsuk/assets",
         }
     )
