@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -77,7 +78,8 @@ def test_the_pcn_chart_has_its_caption_table_and_csv_beside_it(client, board_mem
     response = page_as(client, board_member, PCN_B)
 
     html, text = response.content.decode(), visible_text(response)
-    assert 'data-app-chart="pcn-list-sizes-figure"' in html and "js/charts.js" in html
+    assert 'data-app-chart="pcn-list-sizes-figure"' in html
+    assert re.search(r"/static/js/charts\.[0-9a-f]{12}\.js", html)
     assert "Source: Patients Registered at a GP Practice. Period: Mar 2025 to Apr 2025." in text
     assert "the latest is as at 1 April 2025" in text
     assert reverse("pcns:list_sizes_csv", args=["U00002"]) in html
