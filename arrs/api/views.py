@@ -124,6 +124,7 @@ class ComputedListViewSet(PortalViewSet):
     ),
 )
 class RoleViewSet(RetrieveMixin, PortalViewSet):
+    query_class = RoleQuerySerializer  # the parameters ``_context`` reads
     """Anyone with a role: the roles and their amounts, as on the amounts page."""
 
     serializer_class = RoleSerializer

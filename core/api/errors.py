@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -59,8 +60,11 @@ def _fields(data: Any) -> dict[str, list[str]]:
     return fields
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any path under /api/v1/ that names no endpoint: the JSON 404, not the HTML page."""
+    """Any path under /api/v1/ that names no endpoint: the JSON 404, not the HTML page, for
+    every method (it changes nothing, so a PATCH from a token client with no CSRF cookie
+    gets the same 404, not Django's HTML CSRF refusal)."""
     body = error_body(
         status.HTTP_404_NOT_FOUND, "not_found", f"There is no API endpoint at {request.path}."
     )

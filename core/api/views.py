@@ -33,9 +33,34 @@ class PortalViewSet(viewsets.GenericViewSet):
     """
 
     permission_classes = [HasPortalRole]
+    # Query parameters every view takes besides its filters (``accepted_parameters``).
+    common_parameters = frozenset({"page", "page_size", "format"})
     conditional = True
     by_today = False  # True where the answer also depends on today's date
     csv_name = "records"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """After authentication and permissions: a query parameter the view does not take is
+        a 400 naming those it does, never silently ignored (``?org=`` once listed every
+        row)."""
+        super().initial(request, *args, **kwargs)
+        accepted = self.accepted_parameters()
+        unknown = sorted(set(request.query_params) - accepted)
+        if unknown:
+            takes = f"Not a parameter of this endpoint. It takes: {', '.join(sorted(accepted))}."
+            raise serializers.ValidationError({name: [takes] for name in unknown})
+
+    def accepted_parameters(self) -> frozenset[str]:
+        """The filters of the view's filter set, the fields of its ``query_class`` (views
+        that read their own parameters), and the common ones."""
+        names = set(self.common_parameters)
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is not None:
+            names |= set(filterset.base_filters)
+        query_class = getattr(self, "query_class", None)
+        if query_class is not None:
+            names |= set(query_class().fields)
+        return frozenset(names)
 
     @property
     def scope(self) -> Scope:

@@ -294,3 +294,19 @@ def test_a_membership_change_moves_a_practice_out_of_sight_at_once(tree, icb_man
     tree.practices["L85006"].parent_links.all().delete()
 
     assert client.get("/api/v1/practices/L85006/").status_code == 403
+
+
+def test_an_unknown_query_parameter_is_a_400_naming_those_accepted(tree, icb_manager):
+    """?org= was once ignored and every row listed."""
+    response = api_as(icb_manager).get("/api/v1/measure-values/", {"org": "U00001"})
+
+    assert response.status_code == 400
+    message = response.json()["fields"]["org"][0]
+    assert message.startswith("Not a parameter of this endpoint. It takes:")
+    assert "org_code" in message and "page_size" in message
+
+
+def test_the_accepted_parameters_still_filter(tree, icb_manager):
+    response = api_as(icb_manager).get("/api/v1/practices/", {"page_size": 2, "format": "json"})
+
+    assert response.status_code == 200 and len(response.json()["results"]) <= 2
