@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from core.access import ICB_OWNED, NATIONAL
+from core.presenters import problem as problem_shown
 
 MAX_PROBLEMS_KEPT = 500
 
@@ -34,23 +35,11 @@ class Problem:
     file: str | None = None  # the member of a zip the row is in
 
     def __str__(self) -> str:
-        return problem_text(self.as_dict())
+        return problem_shown(self.as_dict())
 
     def as_dict(self) -> dict[str, Any]:
         found = {"row": self.row, "column": self.column, "message": self.message}
         return {**found, "file": self.file} if self.file else found
-
-
-def problem_text(problem: dict[str, Any]) -> str:
-    """``Row 12, column CODE: ...``, or ``Mapping.csv, row 12, column CODE: ...`` for a
-    file inside a zip."""
-    where = [problem["file"]] if problem.get("file") else []
-    if problem.get("row") is not None:
-        where.append(f"{'row' if where else 'Row'} {problem['row']}")
-    if problem.get("column"):
-        where.append(f"column {problem['column']}")
-    message = problem.get("message", "")
-    return f"{', '.join(where)}: {message}" if where else message
 
 
 @dataclass
