@@ -57,13 +57,14 @@ class RoleAssignment(models.Model):
 
 # Board packs, API tokens and the audit log live in their own modules; imported here so
 # Django finds the models.
-from core.audit.models import AuditEvent, EventKind  # noqa: E402
+from core.audit.models import AuditEvent, AuditEventIcb, EventKind  # noqa: E402
 from core.boardpack.models import BoardPack, PackStatus  # noqa: E402
 from core.tokens.models import ApiToken  # noqa: E402
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditEventIcb",
     "BoardPack",
     "EventKind",
     "PackStatus",

@@ -121,6 +121,8 @@ CSV_DOWNLOADS = {
         "workforce", "arrs:spend_csv", query="?year=2026",
         quoted=(PCN_NAME, PCN_CODE), negative=True,
     ),
+    # Its summaries quote the hostile names mid-sentence: no cell may begin like a formula.
+    "audit log": Download("workforce", "audit:csv"),
 }  # fmt: skip
 
 

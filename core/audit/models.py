@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
     )
     icbs = models.ManyToManyField(
         "practices.Organisation",
+        through="AuditEventIcb",
         blank=True,
         related_name="+",
         help_text="The ICBs the change concerns; their managers read it.",
@@ -57,3 +58,27 @@ class AuditEvent(models.Model):
     @property
     def who(self) -> str:
         return self.username or "The system"
+
+
+class AuditEventIcb(models.Model):
+    """An event's ICB. The log outlives what it mentions: the link stays when the ICB is
+    deleted (an ICB deleted with its practices is recorded after its row has gone), so it
+    holds no database constraint on the organisation."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "practices.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"], name="audit_event_icb_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Event {self.event_id} for ICB {self.organisation_id}"

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from core.models import Role
+from core.models import Role, RoleAssignment
 from metrics.models import (
     AppointmentCount,
     BatchStatus,
@@ -36,7 +36,7 @@ from metrics.tests.test_gpad_import import (
     practice_cells,
     zip_of,
 )
-from practices.models import Membership, Organisation
+from practices.models import Membership, Organisation, OrgKind
 from tests.factories import UserFactory, user_with_role
 from tests.pages import visible_text
 
@@ -134,7 +134,9 @@ def test_the_ingest_command_loads_a_zip_with_mapping_into_an_empty_database(tmp_
 def test_running_the_ingest_command_again_on_the_same_zip_changes_nothing(tmp_path):
     path = gpad_zip(tmp_path)
     ingest("gpad", str(path))
-    loader = UserFactory(username="loader")
+    loader = UserFactory(username="loader")  # the command loads as this person, checked as them
+    england, _ = Organisation.objects.get_or_create(kind=OrgKind.ENGLAND, code="ENG")
+    RoleAssignment.objects.create(user=loader, role=Role.NATIONAL_DATA, organisation=england)
 
     out, err = ingest("gpad", str(path), "--user", "loader")
 
@@ -226,10 +228,10 @@ def zip_upload(folder: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/zip")
 
 
-def test_an_icb_manager_uploads_a_gpad_zip_and_the_figures_land(
-    client, icb_manager, tmp_path, celery_eager, django_capture_on_commit_callbacks
+def test_a_data_loader_uploads_a_gpad_zip_and_the_figures_land(
+    client, data_loader, tmp_path, celery_eager, django_capture_on_commit_callbacks
 ):
-    client.force_login(icb_manager)
+    client.force_login(data_loader)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(UPLOAD, {"source": "gpad", "file": zip_upload(tmp_path)})
@@ -238,7 +240,7 @@ def test_an_icb_manager_uploads_a_gpad_zip_and_the_figures_land(
     assert response.status_code == 302
     assert response["Location"] == reverse("metrics:batch", args=[batch.pk])
     assert batch.status == BatchStatus.SUCCEEDED, batch.errors
-    assert batch.source == "gpad" and batch.created_by == icb_manager
+    assert batch.source == "gpad" and batch.created_by == data_loader
     assert (batch.period_start, batch.period_end) == (MARCH, MARCH)
     # The tree's published memberships outrank Mapping.csv's snapshot (the same PCNs here).
     found = totals()
