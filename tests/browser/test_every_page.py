@@ -12,7 +12,7 @@ from tests.browser.conftest import sign_in
 from tests.gpad_files import MARCH_2025, Row, gpad_month_load
 from tests.pages import other_icb_manager
 
-PAGES_PER_ROLE = 40
+PAGES_PER_ROLE = 20
 SKIPPED = ("/static/", "/media/", "/admin/", "/api/v1/", "/sign-out")
 DOWNLOADS = (".csv", ".xlsx", ".pdf", ".pptx")
 
