@@ -35,7 +35,8 @@ migrate: deps
 setup: migrate
 
 ## Static files as production serves them: hashed names, compressed (again only when changed).
-staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(shell find static -type f)
+staticfiles/.collected: $(VENV)/.installed node_modules/.installed core/staticfinders.py \
+		access_portal/settings.py $(shell find static -type f)
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	touch $@
 
