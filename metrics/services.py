@@ -24,7 +24,15 @@ from metrics.models import BatchStatus, ImportBatch
 from metrics.retention import file_keep, files_prune, incoming_path
 from metrics.selectors import progress_key
 from metrics.sources import get_source
-from metrics.sources.base import Parsed, ProblemLog, Source, WriteContext, Written, WrongKindOfFile
+from metrics.sources.base import (
+    Parsed,
+    ProblemLog,
+    Source,
+    WriteContext,
+    Written,
+    WrongKindOfFile,
+    storable,
+)
 from practices.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -331,8 +339,15 @@ def _fail(batch: ImportBatch, problems: ProblemLog, parsed: Parsed) -> ImportBat
 def _refuse(
     batch: ImportBatch, source: Source, reason: str, problem: dict | None = None
 ) -> ImportBatch:
+    reason = storable(reason)
     message = f"This file was not loaded. {reason}"
-    batch.errors = [problem or {"row": None, "column": None, "message": reason}]
+    problem = problem or {"row": None, "column": None, "message": reason}
+    batch.errors = [
+        {
+            key: storable(value) if isinstance(value, str) else value
+            for key, value in problem.items()
+        }
+    ]
     batch.error_count = 1
     outcome = f"{message} The {source.code} source expects {source.expects}."
     return _finish(batch, BatchStatus.FAILED, outcome, None)
@@ -340,7 +355,8 @@ def _refuse(
 
 def _crash(batch: ImportBatch, error: Exception) -> None:
     logger.exception("Import batch %s failed", batch.pk)
-    batch.errors = [{"row": None, "column": None, "message": f"Unexpected error: {error}"}]
+    message = storable(f"Unexpected error: {error}")
+    batch.errors = [{"row": None, "column": None, "message": message}]
     batch.error_count = 1
     outcome = "Nothing was loaded: the import stopped on an unexpected error. It has been logged."
     _finish(batch, BatchStatus.FAILED, outcome, None)

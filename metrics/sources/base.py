@@ -57,7 +57,7 @@ class ProblemLog:
         if row is not None:
             self.rows.add((file, row) if file else row)
         if len(self.kept) < MAX_PROBLEMS_KEPT:
-            self.kept.append(Problem(row, _storable(column), _storable(message), file))
+            self.kept.append(Problem(row, storable(column), storable(message), file))
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -89,7 +89,7 @@ class FileProblems:
         return bool(self.log)
 
 
-def _storable(text: str | None) -> str | None:
+def storable(text: str | None) -> str | None:
     """PostgreSQL text and JSON cannot hold NUL: a value quoted in a problem shows it as \\x00
     rather than stop the batch being saved."""
     return text.replace("\x00", "\\x00") if text else text

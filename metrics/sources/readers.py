@@ -33,7 +33,9 @@ from core.ods import (  # noqa: F401 - the code patterns, re-exported for the so
 from metrics.sources.base import ProblemLog, WrongKindOfFile
 from metrics.sources.limits import csv_rows
 
-_SPACES = re.compile(r"\s+")
+# Runs of white space, and NUL (never meaningful in a published text field, and refused by
+# PostgreSQL), become one space.
+_SPACES = re.compile(r"[\s\x00]+")
 
 _MONTHS = {
     m: i

@@ -326,3 +326,17 @@ def test_an_ods_zip_holding_a_bomb_is_refused_before_it_is_unzipped(tmp_path):
 
     assert batch.status == BatchStatus.FAILED
     assert batch.errors[0]["message"].startswith("epraccur.csv would unzip to 20.0 MB")
+
+
+def test_a_refused_file_whose_message_quotes_a_nul_is_still_recorded(tmp_path):
+    """PostgreSQL text cannot hold NUL: a refusal quoting one (the fuzz test found it through
+    an ODS file's first cell) shows it as \\x00 rather than fail to save the batch."""
+    from metrics.services import import_file
+
+    path = tmp_path / "epraccur.csv"
+    path.write_bytes(b"\x00Y\x00,NAME\r\n")
+
+    batch = import_file(source="ods-practices", path=path)
+
+    assert batch.status == "failed" and "\x00" not in batch.outcome
+    assert all("\x00" not in (error["message"] or "") for error in batch.errors)
