@@ -8,12 +8,14 @@ the fixture counts divided by hand, level by level, never read back from the eng
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from core.demo.gpad_mix import APPT_MODES, APPT_STATUSES, HCP_TYPES, NATIONAL_CATEGORIES, TIME_BANDS
 from metrics.models import (
     BatchStatus,
     GpadPracticeMonth,
@@ -537,6 +539,9 @@ def test_postgresql_samples_the_measure_values_of_a_new_month_as_it_loads(tree, 
     assert 0 < practice_values < sampled_rows() == MeasureValue.objects.count()
 
 
+PUBLISHED_LABELS = (APPT_STATUSES, HCP_TYPES, APPT_MODES, NATIONAL_CATEGORIES, TIME_BANDS)
+
+
 def test_postgresql_finds_a_loaded_month_through_summarised_page_ranges(tree, tmp_path):
     from django.db import connection
 
@@ -544,8 +549,14 @@ def test_postgresql_finds_a_loaded_month_through_summarised_page_ranges(tree, tm
         pytest.skip("BRIN indexes are PostgreSQL's")
     # 20,000 rows, some 200 pages: past the first range of 128 pages, which was summarised
     # when the index was made on the empty table and is widened by every insert since.
+    # every row a different practice, month and set of categories: the file must not repeat one
     practices = ["L85001", "L85002", "L85003", "L85005"]
-    cells = [Cell(practice, 1 + n % 7) for n in range(5_000) for practice in practices]
+    labels = list(itertools.islice(itertools.product(*PUBLISHED_LABELS), 5_000))
+    cells = [
+        Cell(practice, 1 + n % 7, status=s, hcp_type=h, mode=m, category=c, band=b)
+        for n, (s, h, m, c, b) in enumerate(labels)
+        for practice in practices
+    ]
     members = {csv_name(MARCH): crosstab_bytes(cells)}
     path = zip_of(tmp_path, "Practice_Level_Crosstab_Mar_25.zip", members)
 
