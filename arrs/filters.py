@@ -86,7 +86,7 @@ def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> Work
     return WorkforceView(
         icb=icb,
         year=year,
-        years=sorted({fy_of(today) - 1, fy_of(today), fy_of(today) + 1, year}),
+        years=_years(icb, today, year),
         rounds=rounds,
         plan_round=plan_round,
         places=places,
@@ -98,6 +98,13 @@ def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> Work
         planned_choices=planned_choices,
         columns=columns,
     )
+
+
+def _years(icb: Organisation, today: dt.date, year: int) -> list[int]:
+    """Last year, this year and next, the year shown, and every year the ICB has a round for
+    (a round may be opened for any year of the scheme)."""
+    with_rounds = rounds_of([icb.pk]).order_by().values_list("financial_year", flat=True).distinct()
+    return sorted({fy_of(today) - 1, fy_of(today), fy_of(today) + 1, year, *with_rounds})
 
 
 def _selected_pcns(all_pcns, place, pcn, today) -> list[Organisation]:

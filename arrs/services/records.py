@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from arrs.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Allocation,
     ArrsRole,
     NwrsRoleMapping,
@@ -18,6 +20,7 @@ from arrs.models import (
     RateArea,
     ReimbursementRate,
 )
+from arrs.years import fy_label
 from metrics.sources.readers import clean_text, label_key
 from practices.models import Organisation, OrgKind
 
@@ -95,6 +98,10 @@ def plan_round_create(
     label = clean_text(label)
     if not label:
         raise RecordError("Give the round a name, for example August.")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise RecordError(
+            f"Choose a year from {fy_label(FIRST_YEAR)} (when ARRS began) to {fy_label(LAST_YEAR)}."
+        )
     if PlanRound.objects.filter(icb=icb, financial_year=year, label__iexact=label).exists():
         raise RecordError(f"There is already a round called {label} for that year.")
     return PlanRound.objects.create(

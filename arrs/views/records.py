@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from arrs.access import can_keep_workforce_records
 from arrs.forms import AREAS, RoundForm, amount_field_name, parse_day, parse_pounds
 from arrs.models import (
+    FIRST_YEAR,
     ArrsRole,
     NwrsRoleMapping,
     NwrsStaffCount,
@@ -62,8 +63,9 @@ def rounds(request: HttpRequest) -> HttpResponse:
     scope = _keeper(request)
     icb = _managed_icb(request, scope)
     today = timezone.localdate()
-    years = [fy_of(today) - 1, fy_of(today), fy_of(today) + 1]
-    form = RoundForm(request.POST or None, years=years, initial={"financial_year": fy_of(today)})
+    form = RoundForm(
+        request.POST or None, years=round_years(today), initial={"financial_year": fy_of(today)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             created = plan_round_create(icb=icb, user=request.user, **_round_fields(form))
@@ -81,6 +83,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
     found = rounds_of([icb.pk]).annotate(**counts)
     context = {"icb": icb, "rounds": found, "form": form, "breadcrumbs": workforce_crumbs(icb)}
     return render_page(request, "arrs/rounds.jinja", context, status=400 if form.errors else 200)
+
+
+def round_years(today: dt.date) -> list[int]:
+    """Every year of the scheme up to next year, newest first: a round for a past year
+    records the plans PCNs made then, so the ICB's figures for that year can be read."""
+    return list(range(fy_of(today) + 1, FIRST_YEAR - 1, -1))
 
 
 def _round_fields(form: RoundForm) -> dict:
