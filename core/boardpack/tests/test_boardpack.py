@@ -12,35 +12,10 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 from core.boardpack.models import BoardPack, PackStatus
 from core.boardpack.services import board_pack_build
-from core.dashboard.tests.data import LAST, measure_months_load
+from core.boardpack.tests.conftest import COVER
+from core.dashboard.tests.data import LAST
 from tests import pages
 from tests.pages import page_as, pdf_text, visible_text
-
-COVER = {
-    "month": "2025-10",
-    "title": "Access to general practice: October",
-    "meeting": "Primary Care Commissioning Committee",
-    "meeting_date": "2025-12-03",
-    "executive_lead": "Chief Delivery Officer",
-    "purpose": "To show the board where access is improving and where it is not.",
-    "ask": "The board is asked to note the position and agree the escalations.",
-}
-
-
-@pytest.fixture
-def loaded(tree):
-    measure_months_load(tree)
-    return tree
-
-
-@pytest.fixture
-def made(client, loaded, board_member, celery_eager, django_capture_on_commit_callbacks):
-    """A pack a board member asked for, made by the task (run in this process)."""
-    client.force_login(board_member)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/board-packs/new/icb/QSL/", COVER)
-    assert response.status_code == 302
-    return BoardPack.objects.get()
 
 
 def test_the_form_offers_the_months_with_figures_and_a_cover_sheet_to_fill_in(
