@@ -111,6 +111,9 @@ POLICY: dict[str, Rule] = {
         frozenset({"data_loader", "staff"}),
         "The NWRS staff role mapping every ICB shares.",
     ),
+    "arrs:role_aliases": Rule(
+        ICB_MANAGERS, ICB_MANAGERS, "Names the ICB's PCNs write for roles, with their history."
+    ),
     # --- Imports and access measures ---
     "metrics:imports": Rule(LOADERS, about="Import log: national loads and the ICB's own."),
     "metrics:upload": Rule(LOADERS, LOADERS, "Upload a file of a source the role may load."),

@@ -54,6 +54,35 @@ class ArrsRole(models.Model):
         return self.name
 
 
+class RoleAlias(models.Model):
+    """A name an ICB's PCNs write for an ARRS role ("Home/RR Paramedic"), accepted in that
+    ICB's plans and files besides the names every ICB shares (``ArrsRole.aliases``). Kept by
+    the ICB's managers, with history."""
+
+    icb = models.ForeignKey(
+        "practices.Organisation", on_delete=models.CASCADE, related_name="arrs_role_aliases"
+    )
+    role = models.ForeignKey(ArrsRole, on_delete=models.PROTECT, related_name="icb_aliases")
+    alias = models.CharField(max_length=120)
+    alias_key = models.CharField(max_length=120, help_text="The alias as compared: case folded.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role__sort_order", "alias"]
+        verbose_name_plural = "role aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["icb", "alias_key"], name="role_alias_one_per_icb"),
+            models.CheckConstraint(condition=~Q(alias_key=""), name="role_alias_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} -> {self.role}"
+
+
 class ReimbursementRate(models.Model):
     """The most a PCN can claim per WTE per year for a role, from ``effective_from``.
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrs.views import icb, pcn, plans, records
+from arrs.views import icb, pcn, plans, records, roles
 
 app_name = "arrs"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("amounts/", records.amounts, name="amounts"),
     path("amounts/add/", records.amounts_add, name="amounts_add"),
     path("staff-roles/", records.staff_roles, name="staff_roles"),
+    path("role-names/", roles.role_aliases, name="role_aliases"),
 ]

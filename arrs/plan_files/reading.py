@@ -267,7 +267,10 @@ def _row_role(
     role_id = expected.roles.get(label_key(name))
     if role_id is None:
         problems.add(
-            number, "A", f"'{name}' is not an ARRS role. Use the role names in the template."
+            number,
+            "A",
+            f"'{name}' is not an ARRS role. Use the role names in the template, or ask "
+            "the ICB to add it as another name for a role.",
         )
         return None
     if role_id in seen:

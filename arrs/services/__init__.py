@@ -1,7 +1,8 @@
 """Writes for ARRS workforce records. Keyword-only, typed, named ``<thing>_<verb>``.
 
 - ``plans``: upload a workforce plan, confirm it for a round, accept or return it.
-- ``records``: what ICB managers keep by hand (amounts, allocations, rounds, role mapping).
+- ``records``: what ICB managers keep by hand (amounts, allocations, rounds, role mapping, the
+  ICB's role aliases).
 - ``loads``: what the import sources write (allocations, staff in post, NWRS, claims).
 """
 
@@ -24,6 +25,8 @@ from arrs.services.records import (
     plan_round_create,
     plan_round_set_open,
     reimbursement_amounts_add,
+    role_alias_remove,
+    role_alias_set,
 )
 
 __all__ = [
@@ -37,6 +40,8 @@ __all__ = [
     "plan_round_create",
     "plan_round_set_open",
     "reimbursement_amounts_add",
+    "role_alias_remove",
+    "role_alias_set",
     "workforce_plan_review",
     "workforce_plan_submit",
     "workforce_plan_template",

@@ -24,6 +24,7 @@ from arrs.models import (
     PlanLine,
     PlanRound,
     PlanStatus,
+    RoleAlias,
     WorkforcePlan,
 )
 from arrs.plan_files import Expected, PlanFile, TemplateRole, plan_file_read, plan_template_build
@@ -43,12 +44,16 @@ def roles_for_year(year: int) -> list[ArrsRole]:
     return list(ArrsRole.objects.filter(open_then).order_by("sort_order", "name"))
 
 
-def role_lookup() -> dict[str, int]:
-    """Every name, code and alias of every role, as label keys, to the role's id."""
+def role_lookup(icb: Organisation | None = None) -> dict[str, int]:
+    """Every name, code and shared alias of every role, and the ICB's own aliases, as label
+    keys, to the role's id."""
     lookup: dict[str, int] = {}
     for role in ArrsRole.objects.all():
         for name in (role.name, role.code, *role.aliases):
             lookup.setdefault(label_key(name), role.pk)
+    if icb is not None:
+        for key, role_id in RoleAlias.objects.filter(icb=icb).values_list("alias_key", "role_id"):
+            lookup.setdefault(key, role_id)
     return lookup
 
 
@@ -86,7 +91,7 @@ def workforce_plan_upload(
         problems.add(None, None, f"The round {plan_round.name} is closed to new plans.")
         return PlanUpload(None, problems)
     stored = _store(upload)
-    expected = Expected(pcn.code, plan_round.financial_year, role_lookup())
+    expected = Expected(pcn.code, plan_round.financial_year, role_lookup(plan_round.icb))
     parsed = plan_file_read(stored, expected, problems)
     if problems:
         shutil.rmtree(stored.parent, ignore_errors=True)

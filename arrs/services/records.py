@@ -19,6 +19,7 @@ from arrs.models import (
     PlanRound,
     RateArea,
     ReimbursementRate,
+    RoleAlias,
 )
 from arrs.years import fy_label
 from metrics.sources.readers import clean_text, label_key
@@ -129,3 +130,40 @@ def nwrs_role_mapping_set(
     mapping.arrs_role, mapping.updated_by = arrs_role, user
     mapping.save()
     return mapping
+
+
+def _names_in_use() -> dict[str, ArrsRole]:
+    """The names every ICB shares: each role's name, code and shared aliases."""
+    found: dict[str, ArrsRole] = {}
+    for role in ArrsRole.objects.all():
+        for name in (role.name, role.code, *role.aliases):
+            found.setdefault(label_key(name), role)
+    return found
+
+
+def role_alias_set(*, icb: Organisation, alias: str, role: ArrsRole, user: User) -> RoleAlias:
+    """Accept ``alias`` as a name of ``role`` in the ICB's plans and files, or change the role
+    an alias the ICB already keeps means. A name every ICB shares is refused: it already
+    means its role everywhere."""
+    if icb.kind != OrgKind.ICB:
+        raise RecordError(f"{icb} is not an ICB.")
+    shown, key = clean_text(alias), label_key(alias)
+    if not key:
+        raise RecordError("Enter the name PCNs write for the role.")
+    if len(shown) > RoleAlias._meta.get_field("alias").max_length:
+        raise RecordError("A name can be at most 120 characters long.")
+    shared = _names_in_use().get(key)
+    if shared is not None:
+        raise RecordError(f"'{shown}' already means {shared.name} for every ICB.")
+    found = RoleAlias.objects.filter(icb=icb, alias_key=key).first() or RoleAlias(
+        icb=icb, alias_key=key
+    )
+    found.alias, found.role, found.updated_by = shown, role, user
+    found.save()
+    return found
+
+
+def role_alias_remove(*, alias: RoleAlias) -> None:
+    """Stop accepting an alias in the ICB's plans and files (its history is kept). Plans and
+    counts already loaded keep the role it gave them."""
+    alias.delete()

@@ -117,7 +117,10 @@ def test_staff_in_post_names_unknown_roles_by_row(tmp_path, tree):
 
     batch = import_file(source="arrs-in-post", path=path)
 
-    assert problems(batch) == ["Row 2, column Role: 'Receptionist' is not an ARRS role"]
+    assert problems(batch) == [
+        "Row 2, column Role: 'Receptionist' is not an ARRS role (the ICB's managers can add "
+        "it as another name for a role on the role names page)"
+    ]
 
 
 def test_claims_are_kept_by_month(tmp_path, tree):

@@ -40,13 +40,15 @@ ROLE_ALIASES = ("Role", "ARRS role", "Staff role")
 
 
 class Lookups:
-    """PCNs by ODS code and ARRS roles by any of their names, read once per file."""
+    """PCNs by ODS code and ARRS roles by any of their names, read once per file: the names
+    every ICB shares, and for a row's PCN the aliases its ICB keeps."""
 
     def __init__(self) -> None:
         from arrs.services.plans import role_lookup
 
         self.pcns = dict(Organisation.objects.filter(kind=OrgKind.PCN).values_list("code", "pk"))
         self.roles = role_lookup()
+        self.icb_roles = _icb_aliases_by_pcn()
 
     def pcn(self, value: str, row: int, column: str, problems: ProblemLog) -> int | None:
         code = check_code(value, PCN_CODE, "PCN", row, column, problems)
@@ -57,12 +59,36 @@ class Lookups:
             return None
         return self.pcns[code]
 
-    def role(self, value: str, row: int, column: str, problems: ProblemLog) -> int | None:
-        role_id = self.roles.get(label_key(value))
+    def role(
+        self, value: str, row: int, column: str, problems: ProblemLog, pcn_id: int | None = None
+    ) -> int | None:
+        key = label_key(value)
+        role_id = self.roles.get(key) or self.icb_roles.get(pcn_id, {}).get(key)
         if role_id is None:
             shown = clean_text(value) or "(blank)"
-            problems.add(row, column, f"'{shown}' is not an ARRS role")
+            problems.add(
+                row,
+                column,
+                f"'{shown}' is not an ARRS role (the ICB's managers can add it as another name "
+                "for a role on the role names page)",
+            )
         return role_id
+
+
+def _icb_aliases_by_pcn() -> dict[int, dict[str, int]]:
+    """PCN id -> the role aliases its ICB keeps (label key -> role id), for the ICBs that
+    keep any."""
+    from arrs.models import RoleAlias
+    from practices.selectors import descendant_ids
+
+    by_icb: dict[int, dict[str, int]] = {}
+    for icb_id, key, role_id in RoleAlias.objects.values_list("icb_id", "alias_key", "role_id"):
+        by_icb.setdefault(icb_id, {})[key] = role_id
+    found: dict[int, dict[str, int]] = {}
+    for icb_id, aliases in by_icb.items():
+        for pcn_id in descendant_ids([icb_id], kind=OrgKind.PCN):
+            found.setdefault(pcn_id, {}).update(aliases)
+    return found
 
 
 def parse_amount(
@@ -220,7 +246,7 @@ class ArrsInPostSource(PcnTableSource):
     def _row(self, number, values, names, lookups, problems) -> InPostRecord | None:
         before = problems.count
         pcn_id = lookups.pcn(values["PCN_CODE"], number, names["PCN_CODE"], problems)
-        role_id = lookups.role(values["ROLE"], number, names["ROLE"], problems)
+        role_id = lookups.role(values["ROLE"], number, names["ROLE"], problems, pcn_id)
         as_at = parse_date_logged(values["DATE"], number, names["DATE"], problems, blank_ok=False)
         fte = parse_amount(
             values["FTE"], number, names["FTE"], problems, what="a number of FTE", blank_ok=True
@@ -274,7 +300,7 @@ class ArrsClaimsSource(PcnTableSource):
     def _row(self, number, values, names, lookups, problems) -> ClaimRecord | None:
         before = problems.count
         pcn_id = lookups.pcn(values["PCN_CODE"], number, names["PCN_CODE"], problems)
-        role_id = lookups.role(values["ROLE"], number, names["ROLE"], problems)
+        role_id = lookups.role(values["ROLE"], number, names["ROLE"], problems, pcn_id)
         day = _month(values["MONTH"], number, names["MONTH"], problems)
         amount = parse_amount(values["AMOUNT"], number, names["AMOUNT"], problems, what="an amount")
         if problems.count > before:
