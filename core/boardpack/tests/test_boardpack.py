@@ -100,8 +100,10 @@ def test_the_slides_have_native_charts_an_analyst_can_edit(made):
 def test_the_workbook_has_one_sheet_per_table_with_numbers_as_numbers(made):
     book = load_workbook(made.xlsx.path)
 
-    assert book.sheetnames[:3] == ["Cover", "Headline measures", "SPC Appointments per 1,000 pati"]
-    assert "Variation Same-day appointments" in book.sheetnames
+    assert book.sheetnames[:4] == [
+        "Cover", "Contents", "Headline measures", "SPC Appts per 1,000 patients",
+    ]  # fmt: skip
+    assert "Same-day appointments by PCN" in book.sheetnames
     assert "Weakest recording" in book.sheetnames and "Sources and caveats" in book.sheetnames
     sheet = book["SPC Same-day appointments"]
     last = [cell.value for cell in sheet[sheet.max_row]]
