@@ -80,6 +80,11 @@ POLICY: dict[str, Rule] = {
     "tokens:revoke_in_icb": Rule(NOBODY, MANAGERS, "Revoke a token of someone in the ICB."),
     "audit:log": Rule(ICB_MANAGERS | {"staff"}, about="The ICB's audit log."),
     "audit:csv": Rule(ICB_MANAGERS | {"staff"}, about="The ICB's audit log as CSV."),
+    # --- Alerts ---
+    "alerts:index": Rule(WITH_ROLE, WITH_ROLE, "Your alerts: subscribe, what was sent."),
+    # The subscription asked about is the PCN manager's own.
+    "alerts:stop": Rule(NOBODY, frozenset({"pcn_manager"}), "Stop one of your alerts."),
+    "alerts:unsubscribe": Rule(ANYONE, ANYONE, "An alert email's unsubscribe link (signed)."),
     # --- The register ---
     "practices:browse": Rule(WITH_ROLE, about="Organisations of the reader's ICB."),
     "practices:practice": Rule(IN_ICB, about="A practice."),

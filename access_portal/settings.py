@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import plotly
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "metrics",
     "arrs",
     "telephony",
+    "alerts",
     # The project itself: the access policy and its command (manage.py access_policy).
     "access_portal",
 ]
@@ -280,6 +282,13 @@ CELERY_BEAT_SCHEDULE = {
     # Imports whose worker died are run again (or failed, saying why), and files kept while
     # the queue was unreachable are sent, within a minute or two.
     "recover-imports": {"task": "metrics.import_batches_recover", "schedule": 60.0},
+    # Alerts (alerts/tasks.py): straight away for those who asked, every 15 minutes; everyone's
+    # weekly summary on Monday at 07:00 UK time (CELERY_TIMEZONE).
+    "alerts-immediate": {"task": "alerts.alerts_immediate_send", "schedule": 15 * 60.0},
+    "alerts-weekly-digest": {
+        "task": "alerts.alerts_weekly_digest_send",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 # --- Imports ------------------------------------------------------------------------------
@@ -402,6 +411,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Email (alerts) ------------------------------------------------------------------------
+# Printed to the console unless EMAIL_HOST names an SMTP server (EMAIL_BACKEND overrides).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Access Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people reach the portal, for the links in emails.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 # The ICB the portal serves by default (shown in the header; a user's role decides the rest).
 SERVICE_NAME = "Access Portal"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/", include("practices.urls")),
     path("pcns/", include("pcns.urls")),
     path("workforce/", include("arrs.urls")),
+    path("alerts/", include("alerts.urls")),
     path("api/v1/", include("access_portal.api_urls")),
     # Imports (/imports/) and the access pages (/access/).
     path("", include("metrics.urls")),

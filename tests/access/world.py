@@ -11,6 +11,8 @@ from tempfile import TemporaryDirectory
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from alerts.links import unsubscribe_token
+from alerts.models import Subscription
 from core.models import Role, RoleAssignment
 from tests.factories import UserFactory, user_with_role
 from tests.gpad_files import MARCH_2025, Row, gpad_month_load
@@ -87,7 +89,11 @@ def world_build(tree, plans, pcn_manager, icb_manager) -> World:
     api_token_replace(user=users["pcn_manager"], name="PCN manager's token")
     own_token = ApiToken.objects.get(user=users["icb_manager"])
     pcn_token = ApiToken.objects.get(user=users["pcn_manager"])
+    own_alerts = Subscription.objects.create(user=users["pcn_manager"], organisation=tree.pcn_a)
+    icb_alerts = Subscription.objects.create(user=users["icb_manager"], organisation=tree.icb)
     args = {
+        "alerts:stop": {"pk": own_alerts.pk},
+        "alerts:unsubscribe": {"token": unsubscribe_token(icb_alerts)},
         "dashboard:org": {"kind": "pcn", "code": tree.pcn_a.code},
         "dashboard:spc_csv": {"kind": "icb", "code": tree.icb.code, "measure": "same_day_pct"},
         "dashboard:spread_csv": {"kind": "icb", "code": tree.icb.code, "measure": "same_day_pct"},
