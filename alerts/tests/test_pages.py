@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alerts.models import Alert, AlertKind, Subscription
@@ -97,3 +99,22 @@ def test_someone_with_no_role_is_told_they_have_no_access(db):
     response = signed_in(UserFactory(username="nobody")).get("/alerts/")
 
     assert response.status_code == 403
+
+
+def test_the_page_reads_the_same_number_of_queries_however_much_was_sent(tree, icb_manager):
+    client = signed_in(icb_manager)
+
+    def queries_with(count: int) -> int:
+        for org in (tree.icb, tree.place, tree.pcn_a)[: min(count, 3)]:
+            subscription, _ = Subscription.objects.get_or_create(user=icb_manager, organisation=org)
+        for i in range(count):
+            Alert.objects.create(
+                subscription=subscription, user=icb_manager, organisation=subscription.organisation,
+                kind=AlertKind.PLAN_WAITING, key=f"{count}:{i}", title="Plan", link="/workforce/",
+                sent_at=timezone.now(),
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/alerts/").status_code == 200
+        return len(queries)
+
+    assert queries_with(1) == queries_with(10)
