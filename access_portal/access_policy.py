@@ -119,6 +119,9 @@ POLICY: dict[str, Rule] = {
     "arrs:role_aliases": Rule(
         ICB_MANAGERS, ICB_MANAGERS, "Names the ICB's PCNs write for roles, with their history."
     ),
+    "arrs:icb_in_post": Rule(
+        ICB_MANAGERS, ICB_MANAGERS, "The ICB's own in-post totals where it has no PCN split."
+    ),
     # --- Imports and access measures ---
     "metrics:imports": Rule(LOADERS, about="Import log: national loads and the ICB's own."),
     "metrics:upload": Rule(LOADERS, LOADERS, "Upload a file of a source the role may load."),

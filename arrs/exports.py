@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from arrs.money import Spend
-from arrs.presenters import column_heading, csv_decimal, spend_total_label
+from arrs.presenters import ICB_TOTAL, column_heading, csv_decimal, spend_total_label
 from arrs.selectors import FteTable, IcbSpend, in_total
 from core.exports import workbook_bytes
 
@@ -26,8 +26,15 @@ def fte_rows(table: FteTable) -> list[list[str]]:
         for row in table.rows
     ]
     rows.append(["Total", "", *(csv_decimal(v) for v in table.totals)])
-    rows.append(["PCNs with figures", "", *(str(count) for count in table.reporting)])
+    rows.append(["PCNs with figures", "", *_reporting(table)])
     return rows
+
+
+def _reporting(table: FteTable) -> list:
+    """How many PCNs each column has figures from; the ICB's own total says so."""
+    return [
+        ICB_TOTAL if table.is_icb_level(i) else count for i, count in enumerate(table.reporting)
+    ]
 
 
 def fte_xlsx(table: FteTable, heading: str, notes: Sequence[str]) -> bytes:
@@ -50,7 +57,7 @@ def fte_xlsx(table: FteTable, heading: str, notes: Sequence[str]) -> bytes:
     sheet.append(["Total", "", *_numbers(table.totals)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    sheet.append(["PCNs with figures", "", *table.reporting])
+    sheet.append(["PCNs with figures", "", *_reporting(table)])
     for row in sheet.iter_rows(min_row=5, min_col=3):
         for cell in row:
             cell.number_format = "0.00"

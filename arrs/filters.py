@@ -10,6 +10,7 @@ from django.http import QueryDict
 
 from arrs.models import ArrsRole, PlanRound, PlanStatus
 from arrs.selectors import IN_POST, PLANNED, Column, in_post_dates, round_to_publish, rounds_of
+from arrs.selectors.staffing import icb_in_post_dates
 from arrs.years import fy_end, fy_of, fy_start
 from practices.models import Organisation, OrgKind
 from practices.selectors import members_as_at
@@ -32,6 +33,12 @@ class WorkforceView:
     in_post_choices: list[dt.date]
     planned_choices: list[dt.date]
     columns: list[Column]
+    icb_level_dates: list[dt.date]
+
+    @property
+    def whole_icb(self) -> bool:
+        """All the ICB's PCNs are shown, so its own whole-ICB totals may be."""
+        return self.place is None and self.pcn is None
 
     @property
     def in_post_dates(self) -> list[dt.date]:
@@ -66,14 +73,18 @@ def _dates(values: list[str]) -> list[dt.date]:
 
 def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> WorkforceView:
     year = _int(params.get("year")) or fy_of(today)
-    rounds = list(rounds_of([icb.pk], year))
+    every_round = list(rounds_of([icb.pk]))
+    rounds = [r for r in every_round if r.financial_year == year]
     places = list(members_as_at(icb, today, OrgKind.SUB_ICB).order_by("name"))
     all_pcns = list(members_as_at(icb, today, OrgKind.PCN).order_by("name"))
     place = next((p for p in places if p.code == params.get("place")), None)
     pcn = next((p for p in all_pcns if p.code == params.get("pcn")), None)
     pcns = _selected_pcns(all_pcns, place, pcn, today)
     plan_round = round_to_publish(rounds, _int(params.get("round")))
+    icb_level_dates = icb_in_post_dates(icb.pk)
     in_post_choices = in_post_dates([p.pk for p in pcns])
+    if place is None and pcn is None:  # the ICB's own totals cover the whole ICB only
+        in_post_choices = sorted(set(in_post_choices) | set(icb_level_dates))
     planned_choices = _planned_choices(plan_round)
     chosen_in_post = _chosen(
         params, "in_post", in_post_choices, _default_in_post(year, in_post_choices)
@@ -86,7 +97,7 @@ def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> Work
     return WorkforceView(
         icb=icb,
         year=year,
-        years=_years(icb, today, year),
+        years=_years(every_round, today, year),
         rounds=rounds,
         plan_round=plan_round,
         places=places,
@@ -97,13 +108,14 @@ def workforce_view(icb: Organisation, params: QueryDict, today: dt.date) -> Work
         in_post_choices=in_post_choices,
         planned_choices=planned_choices,
         columns=columns,
+        icb_level_dates=icb_level_dates,
     )
 
 
-def _years(icb: Organisation, today: dt.date, year: int) -> list[int]:
+def _years(rounds: list[PlanRound], today: dt.date, year: int) -> list[int]:
     """Last year, this year and next, the year shown, and every year the ICB has a round for
     (a round may be opened for any year of the scheme)."""
-    with_rounds = rounds_of([icb.pk]).order_by().values_list("financial_year", flat=True).distinct()
+    with_rounds = {r.financial_year for r in rounds}
     return sorted({fy_of(today) - 1, fy_of(today), fy_of(today) + 1, year, *with_rounds})
 
 

@@ -82,6 +82,23 @@ def parse_pounds(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+def parse_wte(text: str) -> Decimal | None:
+    """'1.5' -> Decimal; blank -> None (not reported, not zero); ValueError for anything
+    else."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{cleaned}' is not a number of WTE, like 2.5") from None
+    if not value.is_finite() or not 0 <= value <= 9999:
+        raise ValueError(f"'{cleaned}' is not a number of WTE from 0 to 9999")
+    if value.as_tuple().exponent < -4:
+        raise ValueError(f"'{cleaned}' has more than four decimal places")
+    return value
+
+
 def parse_day(text: str) -> dt.date | None:
     from metrics.sources.readers import parse_date
 

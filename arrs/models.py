@@ -317,7 +317,8 @@ class PlanFigure(models.Model):
 
 
 class InPostCount(models.Model):
-    """FTE in post for a role in a PCN on a date, as the ICB counted it (a CSV upload)."""
+    """WTE in post for a role in a PCN on a date, as the ICB counted it (a CSV upload). The
+    column is called ``fte``, as the API's field is."""
 
     pcn = models.ForeignKey(
         "practices.Organisation", on_delete=models.CASCADE, related_name="arrs_in_post"
@@ -341,6 +342,38 @@ class InPostCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pcn_id} {self.role} on {self.as_at}: {self.fte}"
+
+
+class IcbInPostCount(models.Model):
+    """WTE in post for a role across a whole ICB on a date, for an ICB that holds totals with
+    no split by PCN. Used for the ICB's total only on a date no PCN has figures for, so an
+    ICB total and its PCNs' figures are never added together (``arrs.selectors.tables``)."""
+
+    icb = models.ForeignKey(
+        "practices.Organisation", on_delete=models.CASCADE, related_name="arrs_icb_in_post"
+    )
+    role = models.ForeignKey(ArrsRole, on_delete=models.PROTECT, related_name="+")
+    as_at = models.DateField()
+    wte = models.DecimalField(**WTE_DIGITS, null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["as_at", "role__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["icb", "role", "as_at"], name="icb_in_post_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(wte__isnull=True) | Q(wte__gte=0), name="icb_in_post_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.icb_id} {self.role} on {self.as_at}: {self.wte}"
 
 
 class NwrsStaffCount(models.Model):

@@ -198,6 +198,42 @@ def fte_body(table) -> list[list]:
         ]
     )
     rows.append(
-        ["PCNs with figures", *({"text": str(n), "format": "numeric"} for n in table.reporting)]
+        [
+            "PCNs with figures",
+            *(
+                {"text": ICB_TOTAL if table.is_icb_level(i) else str(n), "format": "numeric"}
+                for i, n in enumerate(table.reporting)
+            ),
+        ]
     )
     return rows
+
+
+ICB_TOTAL = "ICB total (no PCN split)"
+
+
+def _days(days: Sequence[dt.date]) -> str:
+    return ", ".join(short_date(day) for day in days)
+
+
+def icb_level_notes(table, *, whole_icb: bool, held: Sequence[dt.date]) -> list[str]:
+    """What the ICB's own whole-ICB totals (no PCN split) add to a table, and where they are
+    not used: they fill a date no PCN has figures for and are never added to PCN figures."""
+    notes = []
+    used = [c.on for i, c in enumerate(table.columns) if table.is_icb_level(i)]
+    if used:
+        notes.append(
+            f"In post on {_days(used)}: the ICB's own total for the whole ICB, as no PCN has "
+            "figures for that date. It is not split by place or PCN, and never added to PCN "
+            "figures."
+        )
+    if table.icb_level_unused:
+        notes.append(
+            f"The ICB's own totals for {_days(table.icb_level_unused)} are not used: PCN "
+            "figures are held for that date, and the two are never added together."
+        )
+    if held and not whole_icb:
+        notes.append(
+            "The ICB's own totals (no PCN split) show only when all the ICB's PCNs are shown."
+        )
+    return notes

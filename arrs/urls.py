@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrs.views import icb, pcn, plans, records, roles
+from arrs.views import icb, pcn, plans, records, roles, totals
 
 app_name = "arrs"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("amounts/add/", records.amounts_add, name="amounts_add"),
     path("staff-roles/", records.staff_roles, name="staff_roles"),
     path("role-names/", roles.role_aliases, name="role_aliases"),
+    path("icb-in-post/", totals.icb_in_post_totals, name="icb_in_post"),
 ]

@@ -5,6 +5,8 @@ mapping, combined per PCN and date (docs/decisions/0011-arrs-staff-in-post.md).
   it did not list is blank (not counted), not zero.
 - Otherwise the NWRS census: a PCN in the census has zero of any ARRS role nobody holds.
 - A PCN with neither on a date is blank on that date.
+- An ICB may also hold whole-ICB totals with no split by PCN (``icb_in_post``); the ICB's
+  table uses them only on a date no PCN has figures for (``arrs.selectors.tables``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from arrs.models import Claim, InPostCount, NwrsRoleMapping, NwrsStaffCount
+from arrs.models import Claim, IcbInPostCount, InPostCount, NwrsRoleMapping, NwrsStaffCount
 from metrics.sources.readers import label_key
 
 ZERO = Decimal(0)
@@ -105,3 +107,22 @@ def claimed_by_role(pcn_id: int, months: list[dt.date]) -> dict[int, Decimal]:
     for role_id, amount in rows.values_list("role_id", "amount"):
         totals[role_id] += amount
     return dict(totals)
+
+
+def icb_in_post(
+    icb_id: int, dates: Iterable[dt.date] | None = None
+) -> dict[dt.date, dict[int, Decimal | None]]:
+    """The ICB's own whole-ICB WTE in post (no split by PCN): date -> role id -> WTE."""
+    rows = IcbInPostCount.objects.filter(icb_id=icb_id)
+    if dates is not None:
+        rows = rows.filter(as_at__in=list(dates))
+    found: dict[dt.date, dict[int, Decimal | None]] = {}
+    for as_at, role_id, wte in rows.values_list("as_at", "role_id", "wte"):
+        found.setdefault(as_at, {})[role_id] = wte
+    return found
+
+
+def icb_in_post_dates(icb_id: int) -> list[dt.date]:
+    """Dates the ICB holds whole-ICB figures for, oldest first."""
+    rows = IcbInPostCount.objects.filter(icb_id=icb_id).order_by("as_at")
+    return list(rows.values_list("as_at", flat=True).distinct())

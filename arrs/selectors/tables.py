@@ -5,6 +5,11 @@ A cell sums the PCNs' figures; totals are sums of the unrounded cells, so roundi
 only when a figure is shown. A cell no PCN has a figure for is blank, not zero. A planned
 cell sums only the figures plans state for that date: a blank in a plan is not filled from
 the figure before it (money does carry figures forward, ``arrs.money``).
+
+An ICB may hold its own whole-ICB totals with no split by PCN. In the ICB's table (all its
+PCNs, ``icb_id`` given) an in-post column takes them only on a date no PCN has figures for:
+an ICB total and its PCNs' figures are never added together, and the column says which it
+is (``icb_level``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from decimal import Decimal
 
 from arrs.models import ArrsRole
 from arrs.selectors.plans import PlanFigures
-from arrs.selectors.staffing import InPostSnapshot, in_post_snapshots
+from arrs.selectors.staffing import InPostSnapshot, icb_in_post, in_post_snapshots
 
 IN_POST, PLANNED, PLAN_IN_POST = "in_post", "planned", "plan_in_post"
 
@@ -41,6 +46,13 @@ class FteTable:
     reporting: tuple[int, ...]
     pcn_count: int
     plans_counted: int
+    # Per column: True where it is the ICB's own whole-ICB total (no PCN split that date).
+    icb_level: tuple[bool, ...] = ()
+    # ICB totals held for in-post dates that have PCN figures, so are not used.
+    icb_level_unused: tuple[dt.date, ...] = ()
+
+    def is_icb_level(self, index: int) -> bool:
+        return bool(self.icb_level) and self.icb_level[index]
 
 
 def sum_known(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -55,12 +67,28 @@ def fte_table(
     columns: Sequence[Column],
     plans: dict[int, PlanFigures],
     roles: Sequence[ArrsRole],
+    icb_id: int | None = None,
 ) -> FteTable:
-    """The table for these PCNs: ``plans`` maps PCN id to the figures of its accepted plan."""
+    """The table for these PCNs: ``plans`` maps PCN id to the figures of its accepted plan.
+    ``icb_id``: the table is the whole ICB's (all its PCNs), so its own whole-ICB totals
+    fill an in-post column no PCN has figures for."""
     in_post_days = [c.on for c in columns if c.kind == IN_POST]
     snapshots = in_post_snapshots(pcn_ids, in_post_days) if in_post_days else {}
+    totals_held = icb_in_post(icb_id, in_post_days) if icb_id and in_post_days else {}
+    with_pcns = {day for _, day in snapshots}
+    icb_level = tuple(
+        c.kind == IN_POST and c.on in totals_held and c.on not in with_pcns for c in columns
+    )
     rows = tuple(
-        FteRow(role, tuple(_cell(role.pk, c, pcn_ids, snapshots, plans) for c in columns))
+        FteRow(
+            role,
+            tuple(
+                totals_held[c.on].get(role.pk)
+                if whole
+                else _cell(role.pk, c, pcn_ids, snapshots, plans)
+                for c, whole in zip(columns, icb_level, strict=True)
+            ),
+        )
         for role in roles
     )
     totals = tuple(sum_known(row.values[i] for row in rows) for i in range(len(columns)))
@@ -72,6 +100,8 @@ def fte_table(
         reporting=reporting,
         pcn_count=len(pcn_ids),
         plans_counted=len([pcn_id for pcn_id in pcn_ids if pcn_id in plans]),
+        icb_level=icb_level,
+        icb_level_unused=tuple(sorted(day for day in totals_held if day in with_pcns)),
     )
 
 

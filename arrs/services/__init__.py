@@ -2,7 +2,7 @@
 
 - ``plans``: upload a workforce plan, confirm it for a round, accept or return it.
 - ``records``: what ICB managers keep by hand (amounts, allocations, rounds, role mapping, the
-  ICB's role aliases).
+  ICB's role aliases, the ICB's own in-post totals).
 - ``loads``: what the import sources write (allocations, staff in post, NWRS, claims).
 """
 
@@ -21,6 +21,7 @@ from arrs.services.plans import (
 )
 from arrs.services.records import (
     allocation_set,
+    icb_in_post_set,
     nwrs_role_mapping_set,
     plan_round_create,
     plan_round_set_open,
@@ -34,6 +35,7 @@ __all__ = [
     "allocation_set",
     "allocations_write",
     "claims_write",
+    "icb_in_post_set",
     "in_post_counts_write",
     "nwrs_role_mapping_set",
     "nwrs_staff_counts_write",

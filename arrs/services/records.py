@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from arrs.models import (
     FIRST_YEAR,
     LAST_YEAR,
     Allocation,
     ArrsRole,
+    IcbInPostCount,
     NwrsRoleMapping,
     PlanRound,
     RateArea,
@@ -167,3 +169,41 @@ def role_alias_remove(*, alias: RoleAlias) -> None:
     """Stop accepting an alias in the ICB's plans and files (its history is kept). Plans and
     counts already loaded keep the role it gave them."""
     alias.delete()
+
+
+MOST_WTE = Decimal(9999)
+
+
+def icb_in_post_set(
+    *,
+    icb: Organisation,
+    as_at: dt.date,
+    values: Mapping[int, Decimal | None],
+    user: User,
+) -> int:
+    """Record the ICB's own WTE in post by role (role id -> WTE) on a date, for the whole ICB
+    where it holds no split by PCN. A blank (None) means not reported: a figure held for
+    that role and date is removed. Returns how many figures changed; each change is kept in
+    the history."""
+    if icb.kind != OrgKind.ICB:
+        raise RecordError(f"{icb} is not an ICB.")
+    if as_at > timezone.localdate():
+        raise RecordError("Staff in post are counted on a day that has come; the date is ahead.")
+    for wte in values.values():
+        if wte is not None and not (0 <= wte <= MOST_WTE):
+            raise RecordError(f"{wte} WTE is not a number from 0 to {MOST_WTE}.")
+    held = {row.role_id: row for row in IcbInPostCount.objects.filter(icb=icb, as_at=as_at)}
+    changed = 0
+    with transaction.atomic():
+        for role_id, wte in values.items():
+            row = held.get(role_id)
+            if wte is None and row is not None:
+                row.delete()
+            elif wte is not None and (row is None or row.wte != wte):
+                row = row or IcbInPostCount(icb=icb, role_id=role_id, as_at=as_at)
+                row.wte, row.updated_by = wte, user
+                row.save()
+            else:
+                continue
+            changed += 1
+    return changed

@@ -17,6 +17,7 @@ from arrs.presenters import (
     column_heading,
     fte_body,
     fte_head,
+    icb_level_notes,
     reporting_note,
     series_coverage,
     spend_total_label,
@@ -49,8 +50,15 @@ def _published(view: WorkforceView) -> dict:
 
 
 def _table(view: WorkforceView, figures: dict) -> FteTable:
-    pcn_ids = [p.pk for p in view.pcns]
-    return fte_table(pcn_ids=pcn_ids, columns=view.columns, plans=figures, roles=view.roles())
+    """The board table; for the whole ICB, its own totals fill in-post dates with no PCN
+    figures."""
+    return fte_table(
+        pcn_ids=[p.pk for p in view.pcns],
+        columns=view.columns,
+        plans=figures,
+        roles=view.roles(),
+        icb_id=view.icb.pk if view.whole_icb else None,
+    )
 
 
 def _spend(view: WorkforceView, figures: dict) -> IcbSpend:
@@ -78,6 +86,7 @@ def _notes(view: WorkforceView, table: FteTable) -> list[str]:
         f"Covers {_scope_text(view)}.",
         "In post: the ICB's own counts where it made one, otherwise the NWRS census read "
         "through the staff role mapping.",
+        *icb_level_notes(table, whole_icb=view.whole_icb, held=view.icb_level_dates),
         f"Planned: accepted plans for round {round_text}, from {table.plans_counted} of "
         f"{table.pcn_count} PCNs.",
         "Totals are added before rounding. A blank cell means no PCN reported a figure; "
@@ -102,7 +111,7 @@ def workforce(request: HttpRequest) -> HttpResponse:
         "head": fte_head(table.columns),
         "body": fte_body(table),
         "notes": _notes(view, table),
-        "reporting_note": reporting_note(table.reporting, table.pcn_count),
+        "reporting_note": reporting_note(_pcn_columns(table), table.pcn_count),
         "chart": _chart(lines),
         "chart_lines": "; ".join(
             line.name + (" (dashed)" if line.dash == "dash" else "") for line in lines
@@ -119,26 +128,44 @@ def workforce(request: HttpRequest) -> HttpResponse:
     return render_page(request, "arrs/icb.jinja", context)
 
 
-CHART_LINES = ((IN_POST, "In post", "solid"), (PLANNED, "Planned", "dash"))
+def _pcn_columns(table: FteTable) -> list[int]:
+    """How many PCNs each column has figures from, leaving out the ICB's own totals."""
+    return [n for i, n in enumerate(table.reporting) if not table.is_icb_level(i)]
+
+
+ICB_LEVEL = "icb_level"
+CHART_LINES = (
+    (IN_POST, "In post", "solid"),
+    (ICB_LEVEL, "In post, ICB total (no PCN split)", "dot"),
+    (PLANNED, "Planned", "dash"),
+)
 
 
 def _chart_lines(table: FteTable) -> list[Series]:
-    """In-post and planned FTE as two lines of their own (planned dashed), each named with
-    how many PCNs it has figures from, so a plan from fewer PCNs is not read as a fall."""
+    """In-post and planned WTE as lines of their own (planned dashed), each named with how
+    many PCNs it has figures from, so a plan from fewer PCNs is not read as a fall; the
+    ICB's own whole-ICB totals are a line of their own (dotted)."""
     series = []
     for kind, word, dash in CHART_LINES:
         points = [
             (column.on, total, count)
-            for column, total, count in zip(
-                table.columns, table.totals, table.reporting, strict=True
+            for i, (column, total, count) in enumerate(
+                zip(table.columns, table.totals, table.reporting, strict=True)
             )
-            if column.kind == kind and total is not None
+            if _line_of(table, i) == kind and total is not None
         ]
-        if points:
-            name = f"{word}, {series_coverage([n for _, _, n in points], table.pcn_count)}"
-            days, values = [d for d, _, _ in points], [float(v) for _, v, _ in points]
-            series.append(Series(name, days, values, dash=dash))
+        if not points:
+            continue
+        name = word
+        if kind != ICB_LEVEL:
+            name += f", {series_coverage([n for _, _, n in points], table.pcn_count)}"
+        days, values = [d for d, _, _ in points], [float(v) for _, v, _ in points]
+        series.append(Series(name, days, values, dash=dash))
     return series
+
+
+def _line_of(table: FteTable, index: int) -> str:
+    return ICB_LEVEL if table.is_icb_level(index) else table.columns[index].kind
 
 
 def _chart(lines: list[Series]) -> Markup | None:

@@ -2,11 +2,11 @@
 
 The figures change only when something is loaded or edited: a finished import, a saved
 change to a register or ARRS workforce record (each keeps an audit history: allocations,
-plans and their reviews, rounds, roles, the ICB's role names, the staff role mapping),
-maximum reimbursable amounts added, or the recompute of measures that a list-size
-correction queues. The latest of those times is the data's version. The ETag adds what else
-decides the answer: the URL with its query, the format, and the reader's roles (two readers
-may see different rows).
+plans and their reviews, rounds, roles, the ICB's role names and in-post totals, the staff
+role mapping), maximum reimbursable amounts added, or the recompute of measures that a
+list-size correction queues. The latest of those times is the data's version. The ETag adds
+what else decides the answer: the URL with its query, the format, and the reader's roles
+(two readers may see different rows).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from arrs.models import (
     Allocation,
     ArrsRole,
+    IcbInPostCount,
     NwrsRoleMapping,
     PlanRound,
     ReimbursementRate,
@@ -46,6 +47,7 @@ AUDITED = (
     NwrsRoleMapping,
     ReimbursementRate,
     RoleAlias,
+    IcbInPostCount,
 )
 
 
