@@ -81,10 +81,12 @@ def alerts_find(
 
 
 def _store(subscription: Subscription, found: list[Found]) -> int:
+    keys = [f.key for f in found]
+    _adopt(subscription, keys)
     known = set(
-        Alert.objects.filter(
-            user_id=subscription.user_id, key__in=[f.key for f in found]
-        ).values_list("key", flat=True)
+        Alert.objects.filter(user_id=subscription.user_id, key__in=keys).values_list(
+            "key", flat=True
+        )
     )
     fresh = {f.key: f for f in found if f.key not in known}.values()
     rows = [
@@ -103,6 +105,18 @@ def _store(subscription: Subscription, found: list[Found]) -> int:
     # Another run may have stored the same alert a moment ago: the database keeps one.
     Alert.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def _adopt(subscription: Subscription, keys: list[str]) -> None:
+    """An alert not yet sent, found first for a subscription since stopped, is sent under
+    this one, which found it too (the person still wants to hear of it)."""
+    Alert.objects.filter(
+        user_id=subscription.user_id,
+        key__in=keys,
+        subscription__active=False,
+        sent_at__isnull=True,
+        digest_sent_at__isnull=True,
+    ).update(subscription=subscription, organisation_id=subscription.organisation_id)
 
 
 def alerts_immediate_send(*, now: dt.datetime | None = None) -> int:

@@ -40,6 +40,20 @@ def test_finding_twice_stores_each_alert_once_even_from_two_subscriptions(
     assert Alert.objects.filter(user=icb_manager).count() == 1
 
 
+def test_an_alert_found_for_a_stopped_subscription_is_sent_under_one_still_active(
+    tree, icb_manager, waiting_plan
+):
+    icb = subscribe(icb_manager, tree.icb)
+    subscribe(icb_manager, tree.pcn_a)
+    alerts_find(subscriptions=[icb])
+    icb.active = False
+    icb.save()
+
+    assert alerts_weekly_digest_send(now=NOW) == 1
+    assert "\nPCN U00001\n" in mail.outbox[0].body
+    assert Alert.objects.get().organisation == tree.pcn_a
+
+
 def test_running_the_digest_twice_sends_it_once(tree, icb_manager, waiting_plan):
     subscribe(icb_manager, tree.icb)
 
