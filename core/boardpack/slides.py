@@ -16,6 +16,7 @@ from io import BytesIO
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Emu, Inches, Pt
@@ -39,6 +40,7 @@ TITLE_ONLY = 5
 BODY_TOP, BODY_BOTTOM = Inches(1.35), Inches(0.5)
 CHART_TOP, CHART_HEIGHT = Inches(1.25), Inches(5.0)
 CAPTION_TOP = Inches(6.3)
+TABLE_TOP = Inches(1.85)  # under a line of text
 ATTENTION_ROWS = 8  # more would not be read on one slide; the workbook has them all
 MARKERS = {
     "circle": XL_MARKER_STYLE.CIRCLE,
@@ -49,8 +51,8 @@ MARKERS = {
 }
 
 
-def _rgb(colour: str):
-    return nhs.RGBColor.from_string(colour.lstrip("#").upper())
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
 
 
 def pack_pptx(pack: BoardPack, page: DashboardPage) -> bytes:
@@ -236,11 +238,11 @@ def _needs_attention(deck, page: DashboardPage) -> None:
         ])  # fmt: skip
         return
     _text(slide, [f"What the dashboard flags for {page.org.name} in {when}, most pressing "
-                  "first."], size=14)  # fmt: skip
+                  "first."], size=14, bottom=TALL - TABLE_TOP)  # fmt: skip
     shown = flags[:ATTENTION_ROWS]
     rows = [[flag.what, flag.where, flag.figure, flag.why] for flag in shown]
     _table(slide, ["What", "Where", "Figure", "Why"], rows, [3.2, 2.6, 3.2, 3.33],
-           top=Inches(1.85), size=11)  # fmt: skip
+           top=TABLE_TOP, size=11)  # fmt: skip
     if len(flags) > len(shown):
         _caption(slide, f"And {len(flags) - len(shown)} more: every one is in the workbook "
                  "that comes with this pack, and on the dashboard.")  # fmt: skip

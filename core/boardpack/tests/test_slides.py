@@ -115,3 +115,29 @@ def test_the_slides_have_the_nhs_look(deck):
     assert '<a:accent1><a:srgbClr val="005EB8"/></a:accent1>' in theme
     chart = next(shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart)
     assert chart.font.name == "Arial"
+
+
+def test_a_practice_pack_flags_its_own_special_cause_concern(loaded):
+    """A practice has no PCNs or practices below it: its own measures are what is flagged."""
+    from core.boardpack.models import BoardPack
+    from core.dashboard.page import DashboardPage
+    from core.dashboard.selectors import dashboard_read
+    from core.dashboard.tests.data import LAST
+
+    practice = loaded.practices["L85003"]  # its same-day share falls to 15% in the last month
+    pack = BoardPack(org=practice, month=LAST, title="Surgery L85003", meeting="m",
+                     meeting_date=LAST, executive_lead="e", purpose="p", ask="a")  # fmt: skip
+    page = DashboardPage(dashboard_read(practice, month=LAST))
+    deck = Presentation(io.BytesIO(pack_pptx(pack, page)))
+
+    slide = titled(deck)["Needs attention"]
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    rows = [[cell.text for cell in row.cells] for row in list(table.rows)[1:]]
+    assert rows[0][:3] == [
+        "Special-cause concern",
+        "Surgery L85003",
+        "Same-day appointments: 15.0%",
+    ]
+    ranked = charts_of(deck, "Same-day appointments: practices in the same PCN")
+    axis = next(iter(ranked.values())).category_axis
+    assert axis.axis_title.text_frame.text == "Practices, ranked best first"

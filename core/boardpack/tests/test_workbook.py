@@ -110,3 +110,22 @@ def test_sheet_names_say_what_they_hold_within_31_characters_and_headers_stay_in
 )
 def test_a_sheet_name_is_shortened_by_words_and_never_collides(name, taken, expected):
     assert sheet_name(name, taken) == expected
+
+
+def test_a_practice_pack_names_its_ranked_sheets_by_practice(loaded):
+    from core.boardpack.models import BoardPack
+    from core.dashboard.page import DashboardPage
+    from core.dashboard.selectors import dashboard_read
+    from core.dashboard.tests.data import LAST
+
+    practice = loaded.practices["L85003"]
+    pack = BoardPack(org=practice, month=LAST, title="Surgery L85003", meeting="m",
+                     meeting_date=LAST, executive_lead="e", purpose="p", ask="a")  # fmt: skip
+    page = DashboardPage(dashboard_read(practice, month=LAST))
+    book = load_workbook(io.BytesIO(pack_xlsx(pack, page)))
+
+    assert "Appts per 1,000 pts by practice" in book.sheetnames
+    assert "Deteriorating" not in book.sheetnames  # nothing below a practice to flag
+    ranked = {row[1].value: row for row in book["Same-day appts by practice"].iter_rows(min_row=2)}
+    assert {"L85003", "L85004"} <= set(ranked)  # the practices of its PCN
+    assert (ranked["L85003"][3].value, ranked["L85003"][3].number_format) == (15.0, PERCENT)
