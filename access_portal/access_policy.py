@@ -168,6 +168,7 @@ POLICY: dict[str, Rule] = {
     "api:workforceplan-detail": Rule(PLAN_KEEPERS, about="A workforce plan."),
     "api:arrsinpost-list": Rule(API_READERS, about="ARRS staff in post."),
     "api:arrsspend-list": Rule(API_READERS, about="ARRS spend against allocation."),
+    "api:arrsftetable-list": Rule(API_READERS, about="The board's WTE by ARRS role and date."),
 }
 
 

@@ -37,6 +37,7 @@ router.register("arrs/allocations", arrs_api.AllocationViewSet, basename="arrsal
 router.register("arrs/workforce-plans", arrs_api.WorkforcePlanViewSet, basename="workforceplan")
 router.register("arrs/in-post", arrs_api.InPostViewSet, basename="arrsinpost")
 router.register("arrs/spend", arrs_api.SpendViewSet, basename="arrsspend")
+router.register("arrs/fte-table", arrs_api.FteTableViewSet, basename="arrsftetable")
 
 app_name = "api"
 urlpatterns = [

@@ -106,3 +106,51 @@ class SpendQuerySerializer(serializers.Serializer):
     org_type = serializers.ChoiceField(
         choices=ORG_TYPES, required=False, help_text="Only PCN rows, or only ICB rows."
     )
+
+
+class FteTableQuerySerializer(serializers.Serializer):
+    """The workforce page's choices, by the API's names."""
+
+    icb = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="ICB ODS code; the first ICB you read (by name) unless given.",
+    )
+    financial_year = year_field(
+        f"{YEAR_HELP} The current financial year unless given.", required=False
+    )
+    round = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Plan round whose accepted plans give the planned columns: one of the ICB's "
+        "rounds for the year (400 otherwise). Unless given, as on the workforce page, the "
+        "newest round of the year with an accepted plan, else the newest.",
+    )
+    place = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Sub-ICB location (place) ODS code: only its PCNs today. The ICB's own "
+        "whole-ICB totals are then left out.",
+    )
+    pcn = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="PCN ODS code: only that PCN. The ICB's own whole-ICB totals are then left out.",
+    )
+    in_post = serializers.ListField(
+        child=serializers.DateField(),
+        required=False,
+        max_length=8,
+        help_text="In-post dates to give columns for (YYYY-MM-DD; repeat the parameter for "
+        "more, at most 8): dates staff in post are held for. Giving in_post or planned "
+        "chooses the columns, as the page's form does (a kind not given has none); giving "
+        "neither, the page's default columns.",
+    )
+    planned = serializers.ListField(
+        child=serializers.DateField(),
+        required=False,
+        max_length=8,
+        help_text="Planned dates to give columns for (YYYY-MM-DD; repeat for more, at most 8): "
+        "dates the round's accepted plans give intended WTE for.",
+    )
