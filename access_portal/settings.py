@@ -89,7 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Static files are served by the portal itself, as collected (hashed names, compressed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions end after a time without requests, saved at most once a minute (core.sessions).
+    "core.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -237,6 +238,7 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     )
 }
@@ -372,7 +374,9 @@ AXES_LOCKOUT_CALLABLE = "core.views.sign_in_locked_out"
 # A session ends after SESSION_IDLE_MINUTES without a request (each request starts the time
 # again) and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle time starts again at most every SESSION_REFRESH_SECONDS (core.sessions), rather
+# than with a database write on every request.
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS

@@ -310,7 +310,7 @@ def routes_for(role: str, plan: Plan, rng: random.Random) -> list[tuple[str, str
         ),
         ("API practices", "/api/v1/practices/"),
         ("API PCNs", "/api/v1/pcns/"),
-        ("API measure values, one PCN", f"/api/v1/measure-values/?org={pcn}&period={month}"),
+        ("API measure values, one PCN", f"/api/v1/measure-values/?org_code={pcn}&period={month}"),
     ]
 
 

@@ -6,5 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Access Portal core"
 
     def ready(self) -> None:
-        from core import queries  # noqa: F401 - registers the in_ids lookup for every app
+        from core import (
+            page_cache,
+            queries,  # noqa: F401 - registers the in_ids lookup for every app
+        )
         from core.audit import receivers  # noqa: F401 - connects the audit log's receivers
+
+        page_cache.connect()

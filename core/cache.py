@@ -24,6 +24,7 @@ _WHEN_UNREACHABLE = {
     "set": lambda *a, **k: None,
     "set_many": lambda keys, *a, **k: list(keys),
     "touch": lambda *a, **k: False,
+    "incr": lambda *a, **k: None,
     "delete": lambda *a, **k: False,
     "delete_many": lambda *a, **k: None,
     "clear": lambda *a, **k: None,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.access import scope_for
 from core.dashboard.views import index as dashboard_index
+from core.page_cache import cached_page
 from core.pages import portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
 from metrics.sources import all_sources
@@ -41,6 +42,7 @@ def sign_in_locked_out(
 
 
 @portal_page
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """For anyone with a role. Board members get their ICB's access dashboard; ICB managers
     see their ICB at a glance (and reach the dashboard from the header); PCN managers see the

@@ -27,10 +27,12 @@ def measures_recompute_from_task(month: str) -> list[str]:
     from django.core.cache import cache
     from django.utils import timezone
 
+    from core.page_cache import data_changed
     from metrics.measures.compute import measures_recompute
     from metrics.selectors import MEASURES_RECOMPUTED_AT
     from metrics.sources.base import Recompute
 
     notes = measures_recompute(recompute=Recompute(from_month=dt.date.fromisoformat(month)))
     cache.set(MEASURES_RECOMPUTED_AT, timezone.now(), timeout=None)
+    data_changed()
     return notes

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from core.access import Scope, scope_for
+from core.page_cache import cached_page
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
 from core.presenters import GPAD_SOURCE, month_param
 from metrics.forms import BaselineForm, UploadForm
@@ -324,6 +325,7 @@ class AccessPage:
 
 
 @portal_page
+@cached_page
 def access(request: HttpRequest) -> HttpResponse:
     """Anyone with a role in the ICB (these are published figures): every PCN and practice
     in a month on the key access measures, filtered by place or PCN and sortable. Another

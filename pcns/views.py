@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from core.access import scope_for
 from core.charts import Series, line_chart
+from core.page_cache import cached_page
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
 from metrics.views import org_access_context
@@ -17,6 +18,7 @@ from practices.selectors import members_history, trail
 
 
 @portal_page
+@cached_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone with a role, for PCNs in the ICBs they read (a PCN manager sees every PCN in
     their ICB, to compare with peers): members today, members over time, list sizes and

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from core.access import scope_for
 from core.charts import Series, line_chart
+from core.page_cache import cached_page
 from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
 from metrics.views import org_access_context
@@ -45,6 +46,7 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page
+@cached_page
 def org_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """Anyone with a role, for organisations in the ICBs they read: a region, ICB or place and
     its members with counts. PCNs and practices have their own pages."""
@@ -77,6 +79,7 @@ def _members(org: Organisation, day: dt.date, visible: frozenset[int]) -> dict[s
 
 
 @portal_page
+@cached_page
 def practice(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone with a role, for practices in the ICBs they read: details, memberships over time,
     registered patients and access (GP appointment measures)."""

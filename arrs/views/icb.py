@@ -36,6 +36,7 @@ from arrs.views.common import icb_or_404, xlsx_response
 from arrs.years import fy_label
 from core.access import scope_for
 from core.charts import Series, line_chart
+from core.page_cache import cached_page
 from core.pages import csv_response, portal_page, render_page
 
 
@@ -96,6 +97,7 @@ def _notes(view: WorkforceView, table: FteTable) -> list[str]:
 
 
 @portal_page
+@cached_page
 def workforce(request: HttpRequest) -> HttpResponse:
     """Anyone with a role in the ICB, board members included: published figures only (accepted
     plans, staff in post, allocations and spend); ICB managers also get links to keep them."""

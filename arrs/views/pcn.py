@@ -39,6 +39,7 @@ from arrs.views.common import icb_of, require, workforce_crumbs, xlsx_response
 from arrs.years import fy_end, fy_label, fy_of, fy_start, months_of
 from core.access import scope_for
 from core.charts import Series, line_chart
+from core.page_cache import cached_page
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
 from practices.models import Organisation, OrgKind
 
@@ -80,6 +81,7 @@ def _figures(plan) -> PlanFigures | None:
 
 
 @portal_page
+@cached_page
 def workforce(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone with a role in the PCN's ICB. Its own managers and the ICB's managers see its
     current plan whatever its status, and its plans; everyone else sees an accepted plan only."""

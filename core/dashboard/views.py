@@ -11,6 +11,7 @@ from core.access import scope_for
 from core.dashboard.page import DashboardPage, dashboard_url, month_from_param
 from core.dashboard.presenters import measure_value, rules_text, variation_icon
 from core.dashboard.selectors import DASHBOARD_KINDS, Dashboard, dashboard_read
+from core.page_cache import cached_page
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
 from practices.models import Organisation
 from practices.selectors import icbs_for, trail
@@ -46,6 +47,7 @@ def render_dashboard(request: HttpRequest, dashboard: Dashboard) -> HttpResponse
 
 
 @portal_page
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     """Anyone with a role: the dashboard of the ICB they read (board members get it as their
     home page; PCN managers see their PCN's ICB). Someone reading several ICBs chooses."""
@@ -56,6 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page
+@cached_page
 def org(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """Anyone with a role, for an ICB, place, PCN or practice in the ICBs they read."""
     return render_dashboard(request, _read(request, kind, code))

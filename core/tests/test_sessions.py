@@ -77,3 +77,35 @@ def test_the_session_cookie_ends_with_the_browser(client, icb_manager):
     cookie = response.cookies["sessionid"]
     assert cookie["expires"] == "" and cookie["max-age"] == ""
     assert cookie["httponly"]
+
+
+def _expires(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_requests_within_a_minute_of_the_last_save_write_nothing(client, icb_manager, clock):
+    client.force_login(icb_manager)
+    clock(2)
+    signed_in(client)
+    saved = _expires(client)
+
+    clock(2.5)
+    assert signed_in(client)
+
+    assert _expires(client) == saved
+
+
+def test_a_request_a_minute_or_more_after_the_last_save_starts_the_idle_time_again(
+    client, icb_manager, clock
+):
+    client.force_login(icb_manager)
+    clock(2)
+    signed_in(client)
+    saved = _expires(client)
+
+    clock(3)
+    assert signed_in(client)
+
+    assert _expires(client) == saved + dt.timedelta(minutes=1)
