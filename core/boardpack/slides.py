@@ -221,7 +221,8 @@ def _recording_flags(flags) -> list[Flag]:
     if worst is not None:
         found.append(Flag(
             "Highest share of appointments in no care category", _where(worst.org),
-            measure_value(worst.unmapped, PERCENT), "Its figures by care category are less sure",
+            measure_value(worst.unmapped, PERCENT),
+            "Its figures by care category are less reliable",
         ))  # fmt: skip
     return found
 
@@ -231,11 +232,7 @@ def _needs_attention(deck, page: DashboardPage) -> None:
     flags = attention_flags(page)
     when = month(page.dashboard.month)
     if not flags:
-        _text(slide, [
-            f"Nothing is flagged for {page.org.name} in {when}: no key measure shows "
-            "special-cause concern or will miss its target, no PCN or practice shows "
-            "special-cause deterioration, and every practice recorded enough appointments."
-        ])  # fmt: skip
+        _text(slide, [_nothing_flagged(page, when)])
         return
     _text(slide, [f"What the dashboard flags for {page.org.name} in {when}, most pressing "
                   "first."], size=14, bottom=TALL - TABLE_TOP)  # fmt: skip
@@ -246,6 +243,19 @@ def _needs_attention(deck, page: DashboardPage) -> None:
     if len(flags) > len(shown):
         _caption(slide, f"And {len(flags) - len(shown)} more: every one is in the workbook "
                  "that comes with this pack, and on the dashboard.")  # fmt: skip
+
+
+def _nothing_flagged(page: DashboardPage, when: str) -> str:
+    words = (
+        f"Nothing is flagged for {page.org.name} in {when}: no key measure shows special-cause "
+        "concern or will miss its target"
+    )
+    if page.dashboard.attention is None:
+        return words + "."
+    return (
+        words + ", no PCN or practice shows special-cause deterioration, and every practice "
+        "recorded enough appointments, in a care category."
+    )
 
 
 # --- charts -----------------------------------------------------------------------------------

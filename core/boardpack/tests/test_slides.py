@@ -117,18 +117,22 @@ def test_the_slides_have_the_nhs_look(deck):
     assert chart.font.name == "Arial"
 
 
-def test_a_practice_pack_flags_its_own_special_cause_concern(loaded):
-    """A practice has no PCNs or practices below it: its own measures are what is flagged."""
+def practice_deck(tree, code: str):
     from core.boardpack.models import BoardPack
     from core.dashboard.page import DashboardPage
     from core.dashboard.selectors import dashboard_read
     from core.dashboard.tests.data import LAST
 
-    practice = loaded.practices["L85003"]  # its same-day share falls to 15% in the last month
-    pack = BoardPack(org=practice, month=LAST, title="Surgery L85003", meeting="m",
+    practice = tree.practices[code]
+    pack = BoardPack(org=practice, month=LAST, title=practice.name, meeting="m",
                      meeting_date=LAST, executive_lead="e", purpose="p", ask="a")  # fmt: skip
     page = DashboardPage(dashboard_read(practice, month=LAST))
-    deck = Presentation(io.BytesIO(pack_pptx(pack, page)))
+    return Presentation(io.BytesIO(pack_pptx(pack, page)))
+
+
+def test_a_practice_pack_flags_its_own_special_cause_concern(loaded):
+    """A practice has no PCNs or practices below it: its own measures are what is flagged."""
+    deck = practice_deck(loaded, "L85003")  # its same-day share falls to 15% in the last month
 
     slide = titled(deck)["Needs attention"]
     table = next(shape.table for shape in slide.shapes if shape.has_table)
@@ -141,3 +145,15 @@ def test_a_practice_pack_flags_its_own_special_cause_concern(loaded):
     ranked = charts_of(deck, "Same-day appointments: practices in the same PCN")
     axis = next(iter(ranked.values())).category_axis
     assert axis.axis_title.text_frame.text == "Practices, ranked best first"
+
+
+def test_a_pack_with_nothing_flagged_says_so(loaded):
+    deck = practice_deck(loaded, "L85001")  # steady, and meeting the ACC-08 target
+
+    slide = titled(deck)["Needs attention"]
+    assert not any(shape.has_table for shape in slide.shapes)
+    words = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert (
+        "Nothing is flagged for Surgery L85001 in Oct 2025: no key measure shows special-cause "
+        "concern or will miss its target." in words
+    )
