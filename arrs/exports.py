@@ -13,7 +13,7 @@ from arrs.presenters import ICB_TOTAL, column_heading, csv_decimal, spend_total_
 from arrs.selectors import FteTable, IcbSpend, in_total
 from core.exports import workbook_bytes
 
-FTE_TITLE = "FTE of each ARRS role - current and future plans"
+FTE_TITLE = "WTE of each ARRS role - current and future plans"
 
 
 def fte_header(table: FteTable) -> list[str]:
@@ -42,7 +42,7 @@ def fte_xlsx(table: FteTable, heading: str, notes: Sequence[str]) -> bytes:
     then the table with numbers as numbers (two decimal places shown, all kept)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "FTE by role"
+    sheet.title = "WTE by role"
     sheet.append([FTE_TITLE])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([heading])

@@ -311,8 +311,9 @@ class InPostSerializer(serializers.Serializer):
     role = serializers.CharField(help_text="ARRS role code.")
     role_name = serializers.CharField(help_text="ARRS role name.")
     fte = wte(
-        "FTE in post. Blank: not reported (the ICB's count did not list the role). Zero from "
-        "an NWRS census: nobody in a role the census maps to it."
+        "WTE (whole-time equivalent) in post; the field keeps the name fte. Blank: not "
+        "reported (the ICB's count did not list the role). Zero from an NWRS census: nobody "
+        "in a role the census maps to it."
     )
     source = serializers.ChoiceField(
         choices=SOURCES,

@@ -298,10 +298,11 @@ def _figure_rows(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 @extend_schema_view(
     list=extend_schema(
         summary="List staff in post (ARRS roles)",
-        description="FTE in post by PCN, date and role, for the PCNs in the ICBs you read, as "
-        "the workforce pages count it: the ICB's own count where it made one for the PCN "
-        "and date, otherwise the NWRS census through the staff role mapping. Each date has a "
-        "row for every role in the scheme that year. By PCN code, then date, then role.",
+        description="WTE (whole-time equivalent) in post by PCN, date and role (field `fte`), "
+        "for the PCNs in the ICBs you read, as the workforce pages count it: the ICB's own "
+        "count where it made one for the PCN and date, otherwise the NWRS census through the "
+        "staff role mapping. Each date has a row for every role in the scheme that year. By "
+        "PCN code, then date, then role.",
         parameters=[InPostQuerySerializer],
     )
 )

@@ -1,5 +1,5 @@
-"""The board table "FTE of each ARRS role - current and future plans": one row per role,
-a column for each chosen in-post date and each intended-FTE date.
+"""The board table "WTE of each ARRS role - current and future plans": one row per role,
+a column for each chosen in-post date and each intended-WTE date.
 
 A cell sums the PCNs' figures; totals are sums of the unrounded cells, so rounding happens
 only when a figure is shown. A cell no PCN has a figure for is blank, not zero. A planned

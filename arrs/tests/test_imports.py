@@ -223,7 +223,7 @@ def test_a_published_windows_1252_file_loads_with_contracted_services_and_adjust
     assert "Skipped 2 rows for 1 PCN(s) not in the register" in notes and "U77777" in notes
     assert "3 rows with no UNIQUE_IDENTIFIER" in notes
     assert "headcount of the staff roles they are in is unknown" in notes
-    assert "1 row with a negative FTE" in notes and "row 6 (U00001, Paramedic" in notes
+    assert "1 row with a negative WTE" in notes and "row 6 (U00001, Paramedic" in notes
     snapshot = in_post_snapshots([tree.pcn_a.pk])[(tree.pcn_a.pk, SEP_30)]
     pharmacist = ArrsRole.objects.get(code="clinical_pharmacist")
     assert snapshot.value(pharmacist.pk) == Decimal("2.2")
@@ -281,5 +281,5 @@ def test_a_bad_census_month_and_fte_are_problems_by_row(tmp_path, tree):
     assert batch.status == BatchStatus.FAILED
     assert problems(batch) == [
         "Row 2, column CENSUS_MONTH: 'Smarch' is not a month",
-        "Row 3, column FTE: 'lots' is not a number of FTE",
+        "Row 3, column FTE: 'lots' is not a number of WTE",
     ]

@@ -46,7 +46,7 @@ def test_another_icbs_manager_cannot_ask_for_this_icb(client, tree, plans):
 def test_every_role_sees_only_accepted_plans_in_the_icb_table(client, request, plans, role):
     text = visible_text(icb_page(client, request.getfixturevalue(role)))
 
-    assert "FTE of each ARRS role - current and future plans" in text
+    assert "WTE of each ARRS role - current and future plans" in text
     assert "accepted plans for round 2026/27 August, from 1 of 3 PCNs" in text
     # U00001's accepted plan: 3 pharmacists at 31 March; U00002's and U00003's do not count
     # planned columns only for the dates the plan gives; 31 December is blank in it
@@ -137,7 +137,7 @@ def test_the_board_table_downloads_as_csv_and_xlsx(client, plans, board_member):
     assert "Clinical Pharmacist,7-8a,2.5,,3" in csv_text
     assert "Paramedic,7-8a,,," in csv_text
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet["A1"].value == "FTE of each ARRS role - current and future plans"
+    assert sheet["A1"].value == "WTE of each ARRS role - current and future plans"
     values = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Clinical Pharmacist"]
     assert values[0][2:] == (2.5, None, 3.0)
 

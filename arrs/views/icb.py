@@ -1,4 +1,4 @@
-"""The ICB workforce page: the board table of FTE by role, its chart and downloads, and
+"""The ICB workforce page: the board table of WTE by role, its chart and downloads, and
 spend against allocation by PCN."""
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def _line_of(table: FteTable, index: int) -> str:
 def _chart(lines: list[Series]) -> Markup | None:
     if not lines:
         return None
-    return line_chart(lines, y_title="FTE, all ARRS roles", chart_id="arrs-fte")
+    return line_chart(lines, y_title="WTE, all ARRS roles", chart_id="arrs-fte")
 
 
 @portal_page

@@ -165,7 +165,7 @@ def _chart(table: FteTable) -> Markup | None:
             days, values = [d for d, _ in points], [float(v) for _, v in points]
             series.append(Series(name, days, values, dash=dash))
     return (
-        line_chart(series, y_title="FTE, all ARRS roles", chart_id="pcn-arrs") if series else None
+        line_chart(series, y_title="WTE, all ARRS roles", chart_id="pcn-arrs") if series else None
     )
 
 

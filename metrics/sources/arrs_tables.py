@@ -1,5 +1,5 @@
 """ARRS records the ICB keeps as simple tables (CSV or XLSX): PCN allocations for a year,
-FTE in post by PCN, role and date, and monthly claims by PCN and role.
+WTE in post by PCN, role and date, and monthly claims by PCN and role.
 
 Every PCN must be in the register and every role an ARRS role; a row that is not is a
 problem with its row number, and nothing is loaded until the whole file is clean.
@@ -216,12 +216,12 @@ IN_POST_ALIASES: dict[str, tuple[str, ...]] = {
 @register
 class ArrsInPostSource(PcnTableSource):
     code = "arrs-in-post"
-    title = "ARRS staff in post (FTE by PCN and role)"
+    title = "ARRS staff in post (WTE by PCN and role)"
     publisher = "The ICB (its own count of PCN staff)"
     cadence = "Quarterly, or whenever counted"
     expects = (
-        "a CSV or XLSX with the columns PCN code, Role (an ARRS role), Date and FTE; "
-        "a blank FTE means not reported"
+        "a CSV or XLSX with the columns PCN code, Role (an ARRS role), Date and WTE (a column "
+        "headed FTE is read too); a blank WTE means not reported"
     )
     file_patterns = ("*in-post*.csv", "*in_post*.csv", "*in-post*.xlsx")
 
@@ -249,7 +249,7 @@ class ArrsInPostSource(PcnTableSource):
         role_id = lookups.role(values["ROLE"], number, names["ROLE"], problems, pcn_id)
         as_at = parse_date_logged(values["DATE"], number, names["DATE"], problems, blank_ok=False)
         fte = parse_amount(
-            values["FTE"], number, names["FTE"], problems, what="a number of FTE", blank_ok=True
+            values["FTE"], number, names["FTE"], problems, what="a number of WTE", blank_ok=True
         )
         if problems.count > before:
             return None

@@ -181,14 +181,14 @@ def _fte(value: str, number: int, column: str, problems: ProblemLog) -> Decimal 
     """A number of FTE; negative ones (adjustments) included."""
     text = clean_text(value).replace(",", "")
     if not text:
-        problems.add(number, column, "is blank; a number of FTE is needed")
+        problems.add(number, column, "is blank; a number of WTE is needed")
         return None
     try:
         fte = Decimal(text)
     except InvalidOperation:
         fte = Decimal("NaN")
     if not fte.is_finite():
-        problems.add(number, column, f"'{clean_text(value)}' is not a number of FTE")
+        problems.add(number, column, f"'{clean_text(value)}' is not a number of WTE")
         return None
     return fte
 
@@ -225,12 +225,12 @@ def _notes(parsed: Parsed, tally: _Tally) -> list[str]:
     if tally.unidentified:
         notes.append(
             f"{_rows(tally.unidentified)} with no UNIQUE_IDENTIFIER (NULL, as for contracted "
-            f"services): their {tally.unidentified_fte:,.2f} FTE is counted, but the people are "
+            f"services): their {tally.unidentified_fte:,.2f} WTE is counted, but the people are "
             "not identified, so the headcount of the staff roles they are in is unknown."
         )
     if tally.negatives:
         notes.append(
-            f"{_rows(tally.negatives)} with a negative FTE (an adjustment), kept as "
+            f"{_rows(tally.negatives)} with a negative WTE (an adjustment), kept as "
             f"published: {_listed(tally.negative, tally.negatives)}."
         )
     known = set(NwrsRoleMapping.objects.values_list("staff_role_key", flat=True))

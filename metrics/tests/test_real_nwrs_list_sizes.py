@@ -118,7 +118,7 @@ def test_the_real_sep_2022_file_keeps_its_negative_fte(real_register):
     )
     assert count.fte == Decimal(row["FTE"]).quantize(STORED) < 0
     assert count.headcount is None  # contracted services, UNIQUE_IDENTIFIER NULL
-    assert any("1 row with a negative FTE" in note for note in batch.notes)
+    assert any("1 row with a negative WTE" in note for note in batch.notes)
 
 
 def published_sizes(path: Path) -> tuple[dict[str, int], set[str]]:
