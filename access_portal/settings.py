@@ -242,6 +242,10 @@ CACHES = {
         }
     )
 }
+# Pages of figures are kept in the cache under the data's version for this many seconds
+# (core.page_cache; 0 turns it off). The version moves on every change, so this only bounds
+# how long a change the version could miss is shown.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -113,7 +113,13 @@ def database_build(url: str, server: str, *, months: int, fresh: bool) -> None:
     """The demo ICB and a national register's months, unless already built."""
     exists = _server_sql(server, "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
     if exists and not fresh and _built_marker().exists():
-        print(f"  reusing database {BENCH_DB} (--fresh builds it again)")
+        print(f"  reusing database {BENCH_DB} (--fresh builds it again), migrated to this code")
+        subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+            env=server_environment(url) | {"DJANGO_LOG_LEVEL": "ERROR"},
+            cwd=ROOT,
+            check=True,
+        )
         return
     _server_sql(server, f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     _server_sql(server, f'CREATE DATABASE "{BENCH_DB}"')

@@ -64,7 +64,7 @@ IGNORED_APPS = frozenset(
 
 
 def seconds() -> int:
-    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0))
+    return int(settings.PAGE_CACHE_SECONDS)
 
 
 # --- the data's generation ---------------------------------------------------------------
