@@ -160,6 +160,8 @@ def role_alias_set(*, icb: Organisation, alias: str, role: ArrsRole, user: User)
     found = RoleAlias.objects.filter(icb=icb, alias_key=key).first() or RoleAlias(
         icb=icb, alias_key=key
     )
+    if found.pk and found.alias == shown and found.role_id == role.pk:
+        return found  # as it was: no change to record
     found.alias, found.role, found.updated_by = shown, role, user
     found.save()
     return found

@@ -138,6 +138,7 @@ def test_a_name_every_icb_shares_is_refused(client, tree, icb_manager):
 def test_moving_and_removing_a_name_is_kept_in_its_history(client, tree, icb_manager):
     client.force_login(icb_manager)
     client.post(PAGE, {"alias": "Physio lead", "role": role("podiatrist").pk})
+    client.post(PAGE, {"alias": "Physio lead", "role": role("podiatrist").pk})  # no change
     client.post(PAGE, {"alias": "PHYSIO LEAD", "role": role("first_contact_physiotherapist").pk})
     alias = RoleAlias.objects.get()
 
