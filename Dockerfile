@@ -20,4 +20,4 @@ RUN pip install --no-cache-dir -c requirements.lock -e . \
     && useradd --create-home portal && mkdir -p /data && chown portal /data
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "access_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "access_portal.wsgi", "--bind", "0.0.0.0:8000"]

@@ -11,7 +11,6 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 # `make run` serves the production settings (DEBUG off, static files collected and served
 # by the portal), on plain HTTP because it listens on 127.0.0.1 only.
 LOCAL := DJANGO_HTTPS=0
-GUNICORN_WORKERS ?= 3
 
 .PHONY: run test setup deps migrate demo static lint format check-deploy worker clean
 
@@ -50,8 +49,7 @@ run: demo static
 	@echo "Starting a Celery worker and the web server on http://$(HOST):$(PORT) (Ctrl+C stops both)"
 	@$(LOCAL) $(PY) -m celery -A access_portal worker --beat --loglevel=warning --concurrency=2 & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-		$(LOCAL) $(VENV)/bin/gunicorn access_portal.wsgi --bind $(HOST):$(PORT) \
-			--workers $(GUNICORN_WORKERS) --access-logfile -
+		$(LOCAL) $(VENV)/bin/gunicorn access_portal.wsgi --bind $(HOST):$(PORT) --access-logfile -
 
 worker: deps
 	$(PY) -m celery -A access_portal worker --loglevel=info

@@ -176,7 +176,9 @@ def release() -> str:
 # --- pages -------------------------------------------------------------------------------
 
 
-def page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest, *more: str) -> str:
+    """The key of what ``request`` is answered with: the release, the data's generation, the
+    reader (user, staff flag, roles), today and the full path, and ``more`` (the format)."""
     scope = scope_for(request)
     roles = sorted((a.role, a.organisation_id) for a in scope.assignments)
     parts = [
@@ -187,8 +189,25 @@ def page_key(request: HttpRequest) -> str:
         repr(roles),
         timezone.localdate().isoformat(),
         request.get_full_path(),
+        *more,
     ]
     return "page-cache:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def kept_data(key: str, compute: Callable[[], Any], keep: Callable[[Any], bool]) -> Any:
+    """What ``compute`` answers, kept under ``key`` (from ``page_key``) when ``keep`` says
+    so: the API keeps a list's serialised records this way."""
+    timeout = seconds()
+    if not timeout:
+        return compute()
+    found = default_cache.get(key)
+    if found is not None:
+        return found
+    answer = compute()
+    if keep(answer):
+        default_cache.set(key, answer, timeout)
+        _thread.kept = True
+    return answer
 
 
 def _keepable(response: HttpResponse) -> bool:

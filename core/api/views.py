@@ -19,6 +19,7 @@ from core.api.conditional import Validators, data_changed_at
 from core.api.csv import CsvRenderer, csv_response
 from core.api.permissions import HasPortalRole
 from core.api.scoping import scope_remembered
+from core.page_cache import kept_data, page_key
 
 CSV_CHUNK = 2000
 
@@ -105,9 +106,25 @@ class PortalViewSet(viewsets.GenericViewSet):
         if not self.conditional:
             return answer()
         validators = Validators(request, self.answer_changed_at())
-        response = HttpResponseNotModified() if validators.not_modified(request) else answer()
+        if validators.not_modified(request):
+            response = HttpResponseNotModified()
+        else:
+            response = self._kept(request, answer)
         validators.apply(response)
         return response
+
+    def _kept(self, request: Request, answer):
+        """A JSON answer's records are kept under the data's version (core.page_cache), like
+        the pages; CSV is streamed afresh each time."""
+        if request.method != "GET" or self.wants_csv():
+            return answer()
+        key = page_key(request, "api", getattr(request, "accepted_media_type", "") or "")
+        data = kept_data(
+            key,
+            lambda: _data_of(answer()),
+            keep=lambda found: isinstance(found, _Records),
+        )
+        return Response(data.data) if isinstance(data, _Records) else data
 
     def csv_columns(self) -> list[str]:
         """The serializer's fields, less nested records (a CSV row is flat)."""
@@ -129,6 +146,19 @@ class PortalViewSet(viewsets.GenericViewSet):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class _Records:
+    """A successful JSON answer's serialised records, as kept."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+
+def _data_of(response):
+    if isinstance(response, Response) and response.status_code == 200 and not response.exception:
+        return _Records(response.data)
+    return response
 
 
 class RetrieveMixin:

@@ -187,3 +187,44 @@ def test_tables_deleted_in_bulk_are_still_deleted_in_one_statement(model):
     rows = apps.get_model(model).objects.all()
 
     assert Collector(using="default").can_fast_delete(rows)
+
+
+def test_an_api_list_asked_again_is_answered_from_the_kept_records(
+    client, icb_manager, tree, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(icb_manager)
+    with CaptureQueriesContext(connection) as drawing:
+        first = client.get("/api/v1/practices/")
+    with CaptureQueriesContext(connection) as kept:
+        second = client.get("/api/v1/practices/")
+
+    assert second.json() == first.json()
+    # the list's own queries (count and page of practices with their PCN) are not run again
+    assert len(kept) <= len(drawing) - 2
+
+
+def test_an_api_list_shows_a_saved_change_at_once(client, icb_manager, tree):
+    client.force_login(icb_manager)
+    client.get("/api/v1/pcns/")
+    tree.pcn_a.name = "Renamed PCN"
+    tree.pcn_a.save()
+
+    names = [pcn["name"] for pcn in client.get("/api/v1/pcns/").json()["results"]]
+
+    assert "Renamed PCN" in names
+
+
+def test_an_api_list_for_another_reader_is_their_own(client, icb_manager, tree):
+    from core.models import Role
+    from tests.factories import user_with_role
+
+    client.force_login(icb_manager)
+    ours = {p["code"] for p in client.get("/api/v1/practices/").json()["results"]}
+    client.force_login(user_with_role(Role.ICB_MANAGER, tree.other_icb))
+
+    theirs = {p["code"] for p in client.get("/api/v1/practices/").json()["results"]}
+
+    assert ours and theirs and not ours & theirs
