@@ -24,6 +24,7 @@ from arrs.models import (
     RoleAlias,
 )
 from arrs.years import fy_label
+from core.page_cache import data_changed
 from metrics.sources.readers import clean_text, label_key
 from practices.models import Organisation, OrgKind
 
@@ -70,6 +71,7 @@ def reimbursement_amounts_add(
         for (role_id, area), amount in amounts.items()
     ]
     ReimbursementRate.objects.bulk_create(rates)
+    transaction.on_commit(data_changed)  # a bulk insert saves no record to signal it
     return len(rates)
 
 

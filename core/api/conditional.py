@@ -30,6 +30,7 @@ from arrs.models import (
 )
 from core.access import scope_for
 from core.models import RoleAssignment
+from core.page_cache import generation, kept_data, release
 from metrics.models import ImportBatch
 from metrics.selectors import measures_recomputed_at
 from practices.models import ListSize, Membership, Organisation
@@ -54,7 +55,14 @@ AUDITED = (
 def data_changed_at() -> dt.datetime | None:
     """When the data behind the API last changed: the latest finished import, recompute of
     measures outside an import, saved change to an audited record, or maximum reimbursable
-    amounts added (they are added in bulk, which leaves no history row)."""
+    amounts added (they are added in bulk, which leaves no history row). Worked out once per
+    generation of the data (core.page_cache), which each of those changes moves on."""
+    return kept_data(
+        f"page-cache:data-changed-at:{release()}:{generation()}", _data_changed_at, keep=bool
+    )
+
+
+def _data_changed_at() -> dt.datetime | None:
     times = [
         ImportBatch.objects.aggregate(at=Max("finished_at"))["at"],
         measures_recomputed_at(),
