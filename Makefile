@@ -11,6 +11,7 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 # `make run` serves the production settings (DEBUG off, static files collected and served
 # by the portal), on plain HTTP because it listens on 127.0.0.1 only.
 LOCAL := DJANGO_HTTPS=0
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test setup deps migrate demo static lint format check-deploy worker clean
 
@@ -54,10 +55,11 @@ run: demo static
 worker: deps
 	$(PY) -m celery -A access_portal worker --loglevel=info
 
-## Run the whole suite. Browser tests run wherever a Chromium is found.
+## Run the whole suite, one process per CPU (PYTEST_WORKERS=0 runs it in one process).
+## Browser tests run wherever a Chromium is found.
 test: deps
 	@if [ -z "$(CHROMIUM)" ]; then echo "No Chromium found: the browser tests will be skipped (apt-get install chromium)."; fi
-	CHROMIUM_PATH="$(CHROMIUM)" $(PY) -m pytest $(PYTEST_ARGS)
+	CHROMIUM_PATH="$(CHROMIUM)" $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ its last request.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -26,3 +27,12 @@ class IdleSessionMiddleware(SessionMiddleware):
             if now - session.get(REFRESHED, 0) >= every:
                 session[REFRESHED] = now  # marks it modified: saved with a new expiry
         return super().process_response(request, response)
+
+
+def _signed_in(sender, request: HttpRequest, **kwargs) -> None:
+    """Signing in saves the session: its idle time starts then."""
+    if getattr(request, "session", None) is not None:
+        request.session[REFRESHED] = timezone.now().timestamp()
+
+
+user_logged_in.connect(_signed_in, dispatch_uid="session-refreshed-at-sign-in")
