@@ -194,6 +194,13 @@ def test_the_data_sources_page_lists_every_source_with_publisher_and_cadence(cli
         assert source.cadence.replace("'", "&#39;") in text
 
 
+def test_the_data_sources_page_links_the_api_documentation_in_its_content(client, board_member):
+    html = page_as(client, board_member, reverse("data_sources")).content.decode()
+    content = html[html.index('id="maincontent"') : html.index("</main>")]
+
+    assert f'href="{reverse("api:docs")}"' in content
+
+
 def test_the_accessibility_statement_is_open_to_anyone(client, db):
     response = client.get(reverse("accessibility"))
 
