@@ -176,7 +176,7 @@ def test_the_list_size_chart_has_a_caption_a_table_and_a_csv_link(client, board_
 
     html, text = response.content.decode(), visible_text(response)
     assert 'data-app-chart="list-sizes-figure"' in html
-    assert re.search(r"/static/plotly/plotly\.min\.[0-9a-f]{12}\.js", html)
+    assert re.search(r"/static/plotly/plotly-basic\.min\.[0-9a-f]{12}\.js", html)
     assert "Source: Patients Registered at a GP Practice. Period: Mar 2025 to Apr 2025." in text
     assert "Apr 2025 11,010 9,110" in text and "Mar 2025 11,000 9,100" in text
     assert reverse("practices:list_sizes_csv", args=["L85004"]) in html
@@ -188,7 +188,7 @@ def test_a_practice_with_no_list_sizes_says_so_and_draws_no_chart(client, board_
     response = page_as(client, board_member, PRACTICE)
 
     assert "No list sizes have been loaded for this practice yet." in visible_text(response)
-    assert "plotly.min.js" not in response.content.decode()
+    assert "plotly-basic.min.js" not in response.content.decode()
 
 
 def test_the_list_size_csv_holds_the_same_figures_as_the_table(client, board_member):

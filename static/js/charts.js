@@ -1,5 +1,5 @@
 // Draws each chart from the figure JSON placed beside it (see core/charts.py).
-// Loaded with `defer` after plotly.min.js. Without JavaScript the table under each chart
+// Loaded with `defer` after plotly-basic.min.js. Without JavaScript the table under each chart
 // holds the same figures.
 (function () {
   "use strict";
