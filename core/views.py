@@ -15,6 +15,8 @@ from core.dashboard.views import index as dashboard_index
 from core.page_cache import cached_page
 from core.pages import portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
+from core.selectors_home import has_unfinished_imports, icb_todo, pcn_work
+from metrics.selectors import source_titles
 from metrics.sources import all_sources
 from practices.selectors import icb_overviews
 
@@ -42,17 +44,39 @@ def sign_in_locked_out(
 
 
 @portal_page
-@cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    """For anyone with a role. Board members get their ICB's access dashboard; ICB managers
-    see their ICB at a glance (and reach the dashboard from the header); PCN managers see the
-    ICB their PCN is in; staff with no ICB are pointed onwards."""
+    """For anyone with a role, each landing where their work is. Board members get their
+    ICB's access dashboard. PCN managers see their PCNs first: plans the ICB returned and the
+    open plan rounds. ICB managers see what waits for them (plans to review, imports that
+    failed or are stuck, rounds past their due date, sources behind the latest month). Both
+    then see their ICB at a glance; staff with no ICB are pointed onwards.
+
+    Kept under the data's version like the figure pages, except while one of the reader's
+    imports is queued or running: that import may become stuck with no record changing, so
+    the page is then drawn afresh each time."""
+    if has_unfinished_imports(scope_for(request)):
+        return _home(request)
+    return _home_kept(request)
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request)
-    if scope.is_board_member and not scope.is_icb_manager:
+    if scope.is_board_member and not (scope.is_icb_manager or scope.is_pcn_manager):
         return dashboard_index(request)
-    overviews = icb_overviews(scope.icb_ids, timezone.localdate())
-    context = {"overviews": overviews, "list_size_source": LIST_SIZE_SOURCE}
+    today = timezone.localdate()
+    context = {
+        "overviews": icb_overviews(scope.icb_ids, today),
+        "list_size_source": LIST_SIZE_SOURCE,
+        "today": today,
+        "pcn_work": pcn_work(scope, today),
+        "todo": icb_todo(scope, today),
+        "source_titles": source_titles(),
+        "lease_minutes": max(1, settings.IMPORT_LEASE_SECONDS // 60),
+    }
     return render_page(request, "home.jinja", context)
+
+
+_home_kept = cached_page(_home)
 
 
 @login_required
