@@ -58,8 +58,11 @@ class RoundState:
         return self.plan is not None and self.plan.status == PlanStatus.DRAFT
 
     def overdue(self, today: dt.date) -> bool:
+        """Past its due date with no plan awaiting review or accepted (a returned plan is
+        back with the PCN)."""
         due = self.plan_round.due_on
-        return due is not None and due < today and not self.submitted
+        in_hand = self.submitted and self.plan.status != PlanStatus.RETURNED
+        return due is not None and due < today and not in_hand
 
 
 @dataclass

@@ -143,6 +143,15 @@ def test_a_round_past_its_due_date_without_the_pcns_plan_says_overdue(client, tr
     assert "(overdue) Your plan Not submitted" in text
 
 
+def test_a_returned_plan_past_the_due_date_is_overdue_until_sent_again(client, tree, pcn_manager):
+    rnd = plan_round(tree.icb, due_on=TODAY - dt.timedelta(days=1))
+    plan(tree.pcn_a, rnd, PlanStatus.RETURNED, "Check the pharmacists")
+
+    text = home_text(client, pcn_manager)
+
+    assert "(overdue) Your plan Returned" in text
+
+
 def test_a_pcn_manager_with_no_open_round_is_told_so_and_gets_the_pcns_pages(
     client, tree, pcn_manager
 ):
