@@ -312,3 +312,18 @@ def test_a_pcn_page_opens_on_the_newest_round_with_a_plan_the_reader_may_see(
     assert "Plan: 2026/27 October" in visible_text(page_as(client, board_member, url))
     august = visible_text(page_as(client, board_member, url + f"&round={plans.round.pk}"))
     assert "No accepted plan for 2026/27 August yet" in august
+
+
+def test_a_plan_whose_uploader_left_still_opens_and_says_so(
+    client, plans, pcn_manager, icb_manager
+):
+    from arrs.models import WorkforcePlan
+
+    plan_id = plans.accepted.pk
+    pcn_manager.delete()  # uploaded and submitted the accepted plan
+
+    response = page_as(client, icb_manager, reverse("arrs:plan", args=[plan_id]))
+
+    assert response.status_code == 200
+    assert WorkforcePlan.objects.get(pk=plan_id).submitted_by is None
+    assert "by an account since removed" in visible_text(response)
