@@ -58,6 +58,7 @@ IGNORED_MODELS = frozenset(
         "admin.logentry",
     }
 )
+SIGN_IN_ONLY = frozenset({"last_login"})
 IGNORED_APPS = frozenset(
     {"axes", "sessions", "admin", "django_celery_beat", "django_celery_results"}
 )
@@ -98,6 +99,8 @@ def record_changed(sender: type, **kwargs: Any) -> None:
     meta = sender._meta
     if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:
         return
+    if kwargs.get("update_fields") == SIGN_IN_ONLY and meta.label_lower == "auth.user":
+        return  # signing in notes the time on the user; no page shows it
     if getattr(_thread, "kept", False):
         _thread.kept = False
         data_changed()

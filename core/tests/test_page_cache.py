@@ -149,6 +149,17 @@ def test_records_that_are_not_figures_leave_the_version_as_it_was(icb_manager):
     assert page_cache.generation() == before
 
 
+def test_signing_in_leaves_the_version_as_it_was(
+    client, icb_manager, tree, django_capture_on_commit_callbacks
+):
+    before = page_cache.generation()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        client.force_login(icb_manager)  # notes the time of signing in on the user
+
+    assert page_cache.generation() == before
+
+
 def test_a_change_made_in_bulk_moves_the_version_when_it_says_so(client, icb_manager, tree, drawn):
     client.force_login(icb_manager)
     client.get(PRACTICE)
