@@ -28,3 +28,12 @@ def axe_violations(page) -> list[dict]:
         }
         for v in result["violations"]
     ]
+
+
+def fits_and_passes_axe(page, widths: tuple[int, ...] = (390, 1366)) -> None:
+    """At a phone's width and a laptop's: no axe violation and no page-wide horizontal
+    scrolling (tables scroll in their own region)."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width

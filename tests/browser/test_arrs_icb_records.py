@@ -7,17 +7,10 @@ from __future__ import annotations
 import pytest
 
 from arrs.models import IcbInPostCount, RoleAlias
-from tests.browser.accessibility import axe_violations
+from tests.browser.accessibility import fits_and_passes_axe
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fits_and_passes_axe(page) -> None:
-    for width in (390, 1366):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert axe_violations(page) == [], width
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
 
 
 def test_an_icb_manager_adds_a_role_name_and_records_icb_totals(page, tree, icb_manager):

@@ -13,17 +13,10 @@ from django.utils import timezone
 from arrs.models import PlanRound, WorkforcePlan
 from arrs.services import workforce_plan_review, workforce_plan_submit, workforce_plan_upload
 from arrs.tests.plans import plan_file
-from tests.browser.accessibility import axe_violations
+from tests.browser.accessibility import fits_and_passes_axe
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fits_and_passes_axe(page) -> None:
-    for width in (390, 1366):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert axe_violations(page) == [], width
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
 
 
 def submitted(pcn, plan_round, user) -> WorkforcePlan:
