@@ -1,8 +1,8 @@
 """ARRS reference data kept as versioned files in the repo: the roles (with their Agenda for
 Change band and the NWRS staff roles they cover) and the maximum reimbursable amounts.
 
-Synced by a data migration (so a fresh database has them) with the historical models passed
-in, and safe to run again: rows are matched on their keys. Amounts an ICB manager added
+Synced after every ``migrate`` (core.registry.reference_data) with the migrated models
+passed in, and safe to run again: rows are matched on their keys. Amounts an ICB manager added
 through the portal are left alone.
 """
 
@@ -57,6 +57,13 @@ def _mapping_add(mapping_model, staff_role: str, role) -> None:
         staff_role_key=label_key(staff_role),
         defaults={"staff_role": staff_role, "arrs_role": role},
     )
+
+
+def reference_data_sync(apps) -> None:
+    """The roles, their NWRS staff roles and the amounts (after each migrate)."""
+    role = apps.get_model("arrs", "ArrsRole")
+    arrs_roles_sync(role, apps.get_model("arrs", "NwrsRoleMapping"))
+    reimbursement_rates_sync(role, apps.get_model("arrs", "ReimbursementRate"))
 
 
 def reimbursement_rates_sync(role_model, rate_model) -> None:

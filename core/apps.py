@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -7,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import (
+            checks,  # noqa: F401 - the registries' system checks
             page_cache,
             queries,  # noqa: F401 - registers the in_ids lookup for every app
             sessions,  # noqa: F401 - marks a session refreshed when someone signs in
@@ -14,3 +16,11 @@ class CoreConfig(AppConfig):
         from core.audit import receivers  # noqa: F401 - connects the audit log's receivers
 
         page_cache.connect()
+        post_migrate.connect(_reference_data_sync, sender=self)
+
+
+def _reference_data_sync(sender, apps, **kwargs) -> None:
+    """After every migrate (core's signal: sent once per migrate, after all apps)."""
+    from core.registry import reference_data_sync
+
+    reference_data_sync(apps)

@@ -127,6 +127,17 @@ class DemoData:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ReferenceData:
+    """Data kept as files in an app (definitions, labels, reference amounts), synced into
+    the database after every ``migrate``: ``sync(apps)`` is given the migrated models.
+    A changed file reaches a live database with the next deploy's migrate, no migration."""
+
+    key: str
+    sync: Callable[[Any], None] = field(compare=False)
+    order: int = 50
+
+
 def _key(entry) -> str:
     return entry.key
 
@@ -141,11 +152,18 @@ data_versions: Registry[DataVersion] = Registry("Data versions", _key)
 api_routes: Registry[ApiRoutes] = Registry("API routes", _key)
 jinja_filters: Registry[JinjaFilters] = Registry("Jinja filters", _key)
 demo_data: Registry[DemoData] = Registry("Demo data", _key, _order)
+reference_data: Registry[ReferenceData] = Registry("Reference data", _key, _order)
 # Filled by the apps that own them; their entry types live with the engine that reads them
 # (a source is `imports`' kind of thing, a section the board's), so these stay untyped here.
 sources: Registry[Any] = Registry("Data sources", lambda source: source.code, lambda s: s.code)
 measure_providers: Registry[Any] = Registry("Measure providers", lambda p: p.source)
 board_sections: Registry[Any] = Registry("Board sections", _key, _order)
+
+
+def reference_data_sync(apps) -> None:
+    """Sync every app's reference data (after a migrate, or after a test emptied tables)."""
+    for entry in reference_data:
+        entry.sync(apps)
 
 
 def panels_for(level: str) -> list[Panel]:

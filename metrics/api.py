@@ -63,10 +63,16 @@ class MeasureDefinitionSerializer(serializers.ModelSerializer):
         allow_null=True, help_text="Whether a higher value is better (blank: neither)."
     )
     source = serializers.CharField(help_text="Code of the data source it is computed from.")
-    numerator = serializers.JSONField(help_text="The numerator as data: category filters.")
+    numerator = serializers.JSONField(
+        help_text="The numerator as data: GPAD category filters, or a figure the source gives."
+    )
     denominator = serializers.JSONField(
         allow_null=True, help_text="The denominator as data (blank: the value is a count)."
     )
+    authored_by = serializers.CharField(help_text="Who wrote the definition.")
+    checked_by = serializers.CharField(help_text="Who checked it.")
+    date_reviewed = serializers.DateField(allow_null=True, help_text="When it was last reviewed.")
+    next_review = serializers.DateField(allow_null=True, help_text="When it is next reviewed.")
 
     class Meta:
         model = MeasureDefinition
@@ -83,6 +89,10 @@ class MeasureDefinitionSerializer(serializers.ModelSerializer):
             "source",
             "numerator",
             "denominator",
+            "authored_by",
+            "checked_by",
+            "date_reviewed",
+            "next_review",
         ]
 
 

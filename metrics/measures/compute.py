@@ -18,27 +18,22 @@ change on last year it gives.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from metrics.calendar import add_months
 from metrics.measures.context import Comparisons, baseline_changes_update, deciles_record
-from metrics.measures.rollups import rollup_members_rebuild
+from metrics.measures.providers import MeasureProvider, providers
 from metrics.measures.sql import MeasureSql
-from metrics.models import GpadPracticeMonth, MeasureDecile, MeasureValue
+from metrics.models import MeasureDecile, MeasureValue
 from metrics.planner import NO_JIT, planned_with
 from metrics.sources.base import Recompute
 
 
-def gpad_months() -> list[dt.date]:
-    months = GpadPracticeMonth.objects.order_by("month").values_list("month", flat=True)
-    return list(months.distinct())
-
-
-def months_for(recompute: Recompute) -> list[dt.date]:
+def months_for(recompute: Recompute, loaded: list[dt.date]) -> list[dt.date]:
     """The loaded months a recompute covers, and the months a year later (whose change on
     last year depends on them)."""
-    loaded = gpad_months()
     if recompute.everything:
         return loaded
     wanted = set(recompute.months)
@@ -49,28 +44,38 @@ def months_for(recompute: Recompute) -> list[dt.date]:
 
 
 @transaction.atomic
-def measures_recompute(*, recompute: Recompute) -> list[str]:
-    months = months_for(recompute)
-    if not months:
+def measures_recompute(*, recompute: Recompute, sources: Iterable[str] | None = None) -> list[str]:
+    """Recompute the measures of every registered source (or of ``sources``) for the months
+    the recompute covers that the source has figures for."""
+    notes: list[str] = []
+    for provider in providers(sources):
+        notes.extend(_provider_recompute(provider, recompute))
+    return notes
+
+
+def _provider_recompute(provider: MeasureProvider, recompute: Recompute) -> list[str]:
+    months = months_for(recompute, provider.months())
+    sql = MeasureSql.build(provider.source)
+    if not months or not sql.definitions:
         return []
-    sql = MeasureSql.build()
     with planned_with(NO_JIT):
         for month in months:
-            _month_recompute(sql, month)
+            _month_recompute(provider, sql, month)
         baseline_changes_update(months=months)
-    return [f"Measures recomputed for {_describe(months)}."]
+    return [f"{provider.title} measures recomputed for {_describe(months)}."]
 
 
-def _month_recompute(sql: MeasureSql, month: dt.date) -> None:
-    first_time = not MeasureValue.objects.filter(period=month).exists()
-    MeasureValue.objects.filter(period=month).delete()
-    MeasureDecile.objects.filter(period=month).delete()
-    rollup_members_rebuild(month=month)
+def _month_recompute(provider: MeasureProvider, sql: MeasureSql, month: dt.date) -> None:
+    month_values = MeasureValue.objects.filter(period=month, measure_id__in=sql.codes)
+    first_time = not month_values.exists()
+    month_values.delete()
+    MeasureDecile.objects.filter(period=month, measure_id__in=sql.codes).delete()
     with connection.cursor() as cursor:
-        sql.month_values(cursor, month, Comparisons.for_month(month))
+        members = provider.month_build(cursor, sql, month)
+        sql.values_from_sums(cursor, month, Comparisons.for_month(month), members)
         if first_time:
             _statistics_refresh(cursor)
-    deciles_record(month=month)
+    deciles_record(month=month, codes=sql.codes)
 
 
 def _describe(months: list[dt.date]) -> str:

@@ -98,16 +98,17 @@ def _icb_baseline(cursor, setting: BaselineSetting, month: dt.date) -> None:
     )
 
 
-def deciles_record(*, month: dt.date) -> None:
-    """The 10th to 90th percentiles of practice values across England, per measure, by
-    linear interpolation between the nearest values (PostgreSQL's ``percentile_cont``,
-    numpy's default elsewhere: the same figures). The values are those ranked in England:
-    practices that recorded completely, with a value."""
+def deciles_record(*, month: dt.date, codes: list[str]) -> None:
+    """The 10th to 90th percentiles of the measures' values across England at the level the
+    source's figures are for (practices for GPAD), per measure, by linear interpolation
+    between the nearest values (PostgreSQL's ``percentile_cont``, numpy's default
+    elsewhere: the same figures). The values are those ranked in England: practices that
+    recorded completely, with a value."""
     if connection.vendor == "postgresql":
-        _deciles_in_postgresql(month)
+        _deciles_in_postgresql(month, codes)
         return
     values = MeasureValue.objects.filter(
-        period=month, percentile_england__isnull=False
+        period=month, percentile_england__isnull=False, measure_id__in=codes
     ).values_list("measure_id", "value")
     by_measure: dict[str, list[float]] = defaultdict(list)
     for measure, value in values:
@@ -119,15 +120,17 @@ def deciles_record(*, month: dt.date) -> None:
     )
 
 
-def _deciles_in_postgresql(month: dt.date) -> None:
+def _deciles_in_postgresql(month: dt.date, codes: list[str]) -> None:
     cuts = ", ".join(f"{d / 10:.1f}" for d in range(1, 10))
+    marks = ", ".join(["%s"] * len(codes))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_table(MeasureDecile)} (measure_id, period, decile, value) "  # noqa: S608
             f"SELECT q.measure_id, %s, c.decile, c.value FROM (SELECT mv.measure_id, "
             f"percentile_cont(ARRAY[{cuts}]) WITHIN GROUP (ORDER BY mv.value) AS cuts "
             f"FROM {_table(MeasureValue)} mv WHERE mv.period = %s "
-            f"AND mv.percentile_england IS NOT NULL GROUP BY mv.measure_id) q "
+            f"AND mv.percentile_england IS NOT NULL AND mv.measure_id IN ({marks}) "
+            f"GROUP BY mv.measure_id) q "
             f"CROSS JOIN LATERAL unnest(q.cuts) WITH ORDINALITY AS c(value, decile)",
-            [month, month],
+            [month, month, *codes],
         )

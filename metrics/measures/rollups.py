@@ -16,6 +16,7 @@ from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import GreaterThan
 
+from metrics.measures.sql import Members
 from metrics.models import GpadPracticeMonth, RollupMember
 from metrics.models.gpad import NO_PCN
 from practices.models import (
@@ -69,9 +70,49 @@ def _completeness_record(month: dt.date) -> None:
     )
 
 
-def _chain_build(cursor, month: dt.date) -> None:
-    """Temporary tables: the links in force (one parent per child and relation), then each
-    practice's PCN, place, ICB and region."""
+def pcn_members(cursor, *, month: dt.date) -> Members:
+    """Who each PCN counts towards in the month, for a source whose figures are PCNs':
+    its place (sub-ICB location), ICB and region by the links in force on the 1st, and
+    England. A temporary table, ``pcn_members``, read by ``MeasureSql.rollup_values``."""
+    england_id = england().pk
+    _links_build(cursor, month)
+    orgs = connection.ops.quote_name(Organisation._meta.db_table)
+
+    def joined(alias: str, relation: str, child: str) -> str:
+        return (
+            f"LEFT JOIN rollup_links {alias} ON {alias}.relation = '{relation}' "
+            f"AND {alias}.child_id = {child} "
+        )
+
+    cursor.execute("DROP TABLE IF EXISTS pcn_chain")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE pcn_chain AS SELECT p.id AS pcn_id, pcs.parent_id AS place_id, "  # noqa: S608
+        f"icb.parent_id AS icb_id, region.parent_id AS region_id FROM {orgs} p "
+        + joined("pcs", Relation.PCN_SUB_ICB, "p.id")
+        + joined("icb", Relation.SUB_ICB_ICB, "pcs.parent_id")
+        + joined("region", Relation.ICB_REGION, "icb.parent_id")
+        + "WHERE p.kind = %s",
+        [OrgKind.PCN],
+    )
+    levels = " UNION ALL ".join(
+        f"SELECT {column} AS org_id, pcn_id AS practice_id FROM pcn_chain "  # noqa: S608
+        f"WHERE {column} IS NOT NULL"
+        for column in ("place_id", "icb_id", "region_id")
+    )
+    cursor.execute("DROP TABLE IF EXISTS pcn_members")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE pcn_members AS {levels} UNION ALL "  # noqa: S608
+        "SELECT %s AS org_id, pcn_id AS practice_id FROM pcn_chain",
+        [england_id],
+    )
+    cursor.execute("DROP TABLE pcn_chain")
+    cursor.execute("DROP TABLE rollup_links")
+    return Members("pcn_members")
+
+
+def _links_build(cursor, month: dt.date) -> None:
+    """A temporary table of the links in force on the 1st: one parent per child and
+    relation (of two in force, the parent with the lowest code)."""
     links = (
         Membership.objects.in_force_on(month)
         .annotate(
@@ -90,14 +131,20 @@ def _chain_build(cursor, month: dt.date) -> None:
         .annotate(link_pick=F("pick"))
     )
     sql, params = links.query.sql_with_params()
-    for table in ("rollup_links", "rollup_chain"):
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute("DROP TABLE IF EXISTS rollup_links")
     cursor.execute(
         "CREATE TEMPORARY TABLE rollup_links AS SELECT link_relation AS relation, "  # noqa: S608
         "link_child AS child_id, link_parent AS parent_id, link_basis AS basis "
         f"FROM ({sql}) l WHERE link_pick = 1",
         params,
     )
+
+
+def _chain_build(cursor, month: dt.date) -> None:
+    """Temporary tables: the links in force (one parent per child and relation), then each
+    practice's PCN, place, ICB and region."""
+    _links_build(cursor, month)
+    cursor.execute("DROP TABLE IF EXISTS rollup_chain")
     months = connection.ops.quote_name(GpadPracticeMonth._meta.db_table)
 
     def joined(alias: str, relation: str, child: str, also: str = "") -> str:

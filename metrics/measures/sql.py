@@ -1,8 +1,16 @@
-"""The SQL that turns appointments into measure values, built from the definitions.
+"""The SQL that turns a month's figures into measure values, built from the definitions.
 
-A definition's numerator and denominator are filters on the five GPAD dimensions
-(``{"where": {"booking_band": ["same_day"]}}``), or registered patients. Each distinct
-filter becomes one SUM(CASE ...) column of a single GROUP BY pass over the month.
+Every source's measures go the same way: a table of the month's sums for each organisation
+the source's figures are for (``measure_sums``: practices for GPAD, PCNs for ARRS), the
+values of those organisations with their ranks, and every level above them as sums over
+its members (a ratio of sums, never an average of percentages).
+
+How ``measure_sums`` is filled is the source's: for GPAD a definition's numerator and
+denominator are filters on the five GPAD dimensions (``{"where": {"booking_band":
+["same_day"]}}``), each distinct filter one SUM(CASE ...) column of a single GROUP BY pass
+over the month's appointments; for other sources a numerator or denominator names a figure
+the source's provider gives for each organisation (``{"figure": "wte_in_post"}``), inserted
+as rows (``rows_sums_create``). Registered patients is a denominator any source may use.
 """
 
 from __future__ import annotations
@@ -36,10 +44,41 @@ PATIENTS = "patients"  # a column of the month's sums table
 # bare NULL, so PostgreSQL types the column of the union a date even where no value has one.
 NO_MONTH = "CAST(NULL AS DATE)"
 GIVEN_SUMS = "given_measure_sums"
+FIGURE = "figure:"  # a sum the source's provider gives, by name (not an SQL expression)
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+@dataclass(frozen=True)
+class Members:
+    """Who counts towards whom: a table or subquery of (org_id, practice_id), where
+    ``practice_id`` is an organisation in ``measure_sums`` (a practice, or a PCN for a
+    source whose figures are PCNs') and ``org_id`` each organisation it counts towards."""
+
+    table: str
+    params: tuple = ()
+
+
+def practice_members(month: dt.date) -> Members:
+    """The month's roll-up membership of practices (``rollup_members_rebuild``)."""
+    return Members(
+        f"(SELECT org_id, practice_id FROM {_table(RollupMember)} WHERE month = %s)",  # noqa: S608
+        (month,),
+    )
+
+
+@dataclass(frozen=True)
+class OrgFigures:
+    """A provider's figures for one organisation in one month: each figure a definition
+    names, and the registered patients where a definition divides by them."""
+
+    org_id: int
+    figures: dict[str, int]
+    patients: int | None = None
+    patients_month: dt.date | None = None
+    batch_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,9 +89,9 @@ class MeasureSql:
     denominators: dict[str, str | None]
 
     @classmethod
-    def build(cls) -> MeasureSql:
-        ids = _category_ids()
-        definitions = list(MeasureDefinition.objects.filter(source="gpad"))
+    def build(cls, source: str = "gpad") -> MeasureSql:
+        ids = _category_ids() if source == "gpad" else {}
+        definitions = list(MeasureDefinition.objects.filter(source=source))
         sums: dict[str, str] = {}
         numerators = {d.code: _column(d.numerator, ids, sums) for d in definitions}
         denominators = {d.code: _column(d.denominator, ids, sums) for d in definitions}
@@ -63,17 +102,28 @@ class MeasureSql:
         """One parameter per select of ``_insert``: each measure's code, in order."""
         return [definition.code for definition in self.definitions]
 
+    @property
+    def codes(self) -> list[str]:
+        return self._codes
+
     def month_values(
         self, cursor, month: dt.date, comparisons: Comparisons, *, given: bool = False
     ) -> None:
-        """Every measure's value for every organisation in the month, in four statements: a
-        table of each practice's sums, the practice values from it, the same sums added up
-        over each organisation's members, and every other level's values from those.
-        ``given``: the practices' sums come from ``given_sums_create`` rather than from
-        the appointments (figures invented for fixtures and benchmarks)."""
+        """Every GPAD measure's value for every organisation in the month, in four
+        statements: a table of each practice's sums, the practice values from it, the same
+        sums added up over each organisation's members, and every other level's values from
+        those. ``given``: the practices' sums come from ``given_sums_create`` rather than
+        from the appointments (figures invented for fixtures and benchmarks)."""
         self.sums_build(cursor, month, given=given)
+        self.values_from_sums(cursor, month, comparisons, practice_members(month))
+
+    def values_from_sums(
+        self, cursor, month: dt.date, comparisons: Comparisons, members: Members
+    ) -> None:
+        """The values of the organisations in ``measure_sums`` and of every organisation
+        their ``members`` count towards; drops ``measure_sums``."""
         self.practice_values(cursor, month, comparisons)
-        self.rollup_values(cursor, month, comparisons)
+        self.rollup_values(cursor, month, comparisons, members)
         cursor.execute("DROP TABLE measure_sums")
 
     def sums_build(self, cursor, month: dt.date, *, given: bool = False) -> None:
@@ -139,6 +189,42 @@ class MeasureSql:
         marks = ", ".join(["%s"] * (len(names) + 1))
         cursor.executemany(f"INSERT INTO {GIVEN_SUMS} VALUES ({marks})", rows)  # noqa: S608
 
+    def rows_sums_create(self, cursor, rows: list[OrgFigures], members: Members) -> None:
+        """``measure_sums`` from a provider's rows rather than from appointments: one row
+        per organisation, a column per distinct figure, and its ICB from ``members``. A
+        figure a row does not give is NULL (not known), never 0."""
+        names = list(self.sums.values())
+        figure_of = {name: key.removeprefix(FIGURE) for key, name in self.sums.items()}
+        cursor.execute("DROP TABLE IF EXISTS provided_sums")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE provided_sums (practice_id BIGINT, "
+            + "".join(f"{name} BIGINT, " for name in names)
+            + "patients BIGINT, patients_month DATE, batch_id BIGINT)"
+        )
+        marks = ", ".join(["%s"] * (len(names) + 4))
+        cursor.executemany(
+            f"INSERT INTO provided_sums VALUES ({marks})",  # noqa: S608
+            [
+                (
+                    row.org_id,
+                    *(row.figures.get(figure_of[name]) for name in names),
+                    row.patients,
+                    row.patients_month,
+                    row.batch_id,
+                )
+                for row in rows
+            ],
+        )
+        cursor.execute("DROP TABLE IF EXISTS measure_sums")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE measure_sums AS SELECT p.*, "  # noqa: S608
+            f"FALSE AS incomplete, (SELECT MIN(m.org_id) FROM {members.table} m JOIN "
+            f"{_table(Organisation)} o ON o.id = m.org_id AND o.kind = %s "
+            f"WHERE m.practice_id = p.practice_id) AS icb_id FROM provided_sums p",
+            [*members.params, OrgKind.ICB],
+        )
+        cursor.execute("DROP TABLE provided_sums")
+
     def practice_values(self, cursor, month: dt.date, comparisons: Comparisons) -> None:
         """Each measure's practice values, with their context and their percentile ranks
         (0-100, highest value 100) among practices in England that recorded completely
@@ -155,7 +241,7 @@ class MeasureSql:
             selects.append(
                 self._select(definition, number, numerator, denominator, comparisons, listed)
                 + ", s.incomplete AS incomplete, s.icb_id AS icb_id FROM measure_sums s "
-                f"WHERE {denominator or '1'} IS NOT NULL"
+                f"WHERE {denominator or '1'} IS NOT NULL AND {numerator} IS NOT NULL"
             )
         england = "v.value IS NOT NULL AND NOT v.incomplete"
         icb = "v.value IS NOT NULL AND v.icb_id IS NOT NULL"
@@ -167,7 +253,9 @@ class MeasureSql:
         )
         self._insert(cursor, month, comparisons, selects, ranks)
 
-    def rollup_values(self, cursor, month: dt.date, comparisons: Comparisons) -> None:
+    def rollup_values(
+        self, cursor, month: dt.date, comparisons: Comparisons, members: Members | None = None
+    ) -> None:
         """Every other level: its member practices' sums added up (so each value is a ratio
         of sums, never an average of practice percentages), from the month's table of
         practice sums. A practice counts towards a measure where it has a value for it
@@ -203,11 +291,12 @@ class MeasureSql:
             )
         cursor.execute("DROP TABLE IF EXISTS rollup_sums")
         aggregates = ", ".join(f"{a} AS {name}" for a, name in totals.items())
+        members = members or practice_members(month)
         cursor.execute(
             f"CREATE TEMPORARY TABLE rollup_sums AS SELECT m.org_id AS org_id, {aggregates} "  # noqa: S608
-            f"FROM measure_sums s JOIN {_table(RollupMember)} m ON m.practice_id = s.practice_id "
-            f"AND m.month = %s GROUP BY m.org_id",
-            [month],
+            f"FROM measure_sums s JOIN {members.table} m ON m.practice_id = s.practice_id "
+            f"GROUP BY m.org_id",
+            members.params,
         )
         self._insert(cursor, month, comparisons, selects, None)
         cursor.execute("DROP TABLE rollup_sums")
@@ -284,6 +373,8 @@ def _column(spec: dict | None, ids: dict[str, dict[str, int]], sums: dict[str, s
         return None
     if spec.get("registered_patients"):
         return PATIENTS
+    if "figure" in spec:
+        return sums.setdefault(FIGURE + spec["figure"], f"s{len(sums)}")
     expression = _sum(spec.get("where", {}), ids)
     return sums.setdefault(expression, f"s{len(sums)}")
 

@@ -1,8 +1,9 @@
 """Measures: reviewed definitions, and their values for every organisation and month.
 
-Definitions are data (metrics/measures/definitions/*.json), synced into
-``MeasureDefinition``. Values are rows of (measure, organisation, period, numerator,
-denominator, value) under a unique constraint, with the context a board reads beside them.
+Definitions are data (each app's ``measures/definitions/*.json``), synced into
+``MeasureDefinition`` after every migrate. Values are rows of (measure, organisation,
+period, numerator, denominator, value) under a unique constraint, with the context a board
+reads beside them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class MeasureDefinition(models.Model):
     higher_is_better = models.BooleanField(null=True, help_text="Blank: neither is better.")
     source = models.CharField(max_length=40)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # Governance: a definition is reviewed data (its file says who wrote and checked it).
+    authored_by = models.CharField(max_length=120, blank=True)
+    checked_by = models.CharField(max_length=120, blank=True)
+    date_reviewed = models.DateField(null=True, blank=True)
+    next_review = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
