@@ -154,8 +154,6 @@ def chart_source(source: str, months: list[dt.date]) -> str:
 
 # --- Access measures ----------------------------------------------------------------------
 
-# The NHS England publication every GP appointment figure comes from.
-GPAD_SOURCE = "GP appointments data, NHS England"
 PERCENT = "%"
 COUNT_UNITS = {"appointments"}
 MINUS = "\u2212"

@@ -16,9 +16,10 @@ from django.utils import timezone
 from core.access import Scope, scope_for
 from core.page_cache import cached_page
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
-from core.presenters import GPAD_SOURCE, month_param
+from core.presenters import month_param
 from metrics.forms import BaselineForm, UploadForm
 from metrics.measures.baseline import baseline_choices, baseline_month_of, baseline_month_set
+from metrics.measures.providers import caption_for
 from metrics.models import BatchStatus, MeasureDefinition
 from metrics.presenters import (
     ASCENDING,
@@ -148,7 +149,7 @@ def org_access_context(
         "access_charts": charts,
         "access_more": more,
         "access_others": others,
-        "gpad_source": GPAD_SOURCE,
+        "gpad_source": caption_for("gpad"),
     }
 
 
@@ -335,7 +336,7 @@ def access(request: HttpRequest) -> HttpResponse:
     context = {
         "page": _access_table(request, query, measures) if query else None,
         "measures": [d for d in measures if d.code not in TABLE_MEASURES],
-        "gpad_source": GPAD_SOURCE,
+        "gpad_source": caption_for("gpad"),
     }
     return render_page(request, "metrics/access.jinja", context)
 
@@ -386,7 +387,7 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "quality": data_quality(query.icb, query.month) if query else None,
-        "gpad_source": GPAD_SOURCE,
+        "gpad_source": caption_for("gpad"),
     }
     return render_page(request, "metrics/data_quality.jinja", context)
 

@@ -74,6 +74,10 @@ class ArrsProvider(MeasureProvider):
     source = "arrs"
     title = "ARRS workforce"
     level = OrgKind.PCN
+    caption = (
+        "ICB staff in post counts and the NWRS census (NHS England), ARRS allocations "
+        "and maximum reimbursable amounts"
+    )
 
     def months(self) -> list[dt.date]:
         return in_post_months()

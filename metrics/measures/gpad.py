@@ -21,6 +21,7 @@ class GpadProvider(MeasureProvider):
     source = "gpad"
     title = "GP appointments"
     level = OrgKind.PRACTICE
+    caption = "Appointments in General Practice (GPAD), NHS England"
 
     def months(self) -> list[dt.date]:
         return gpad_months()

@@ -223,7 +223,8 @@ def test_the_key_measures_are_charted_against_the_icb_and_national_deciles(
         assert f'data-app-chart="access-{code}-figure"' in html
     assert "Same-day appointments: Surgery L85001, its ICB and practices in England" in text
     assert "Practices in England, 10th to 90th percentile" in html and "NHS Somerset ICB" in html
-    assert "Source: GP appointments data, NHS England. Period: Mar 2025. As at " in text
+    caption = "Appointments in General Practice (GPAD), NHS England"
+    assert f"Source: {caption}. Period: Mar 2025. As at " in text
     assert PRACTICE_CSV in html
 
 
