@@ -41,9 +41,7 @@ def patients(practices, month: dt.date) -> int:
     total = 0
     for practice in practices:
         size = (
-            ListSize.objects.filter(practice=practice, month__lte=month)
-            .order_by("-month")
-            .first()
+            ListSize.objects.filter(practice=practice, month__lte=month).order_by("-month").first()
         )
         total += size.all_patients
     return total
