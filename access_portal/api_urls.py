@@ -1,6 +1,7 @@
 """/api/v1/: the REST API for other ICB systems, its OpenAPI schema and its docs.
 
-Each app's endpoints live in its ``api.py`` and are registered here, once.
+Each app's endpoints live in its ``api.py`` (or ``api/``); the app registers them in its
+``AppConfig.ready`` and they are added to the one router here.
 """
 
 from csp.decorators import csp_update
@@ -9,35 +10,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from arrs import api as arrs_api
+from core import registry
 from core.api.errors import api_not_found
-from metrics import api as metrics_api
-from practices import api as practices_api
 
 # The one inline <style> of drf-spectacular's Swagger UI page (box sizing and the page
 # background), allowed on that page alone by its hash: nothing else inline is.
 SWAGGER_UI_STYLE = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
 
 router = DefaultRouter()
-router.register("regions", practices_api.RegionViewSet, basename="region")
-router.register("icbs", practices_api.IcbViewSet, basename="icb")
-router.register("sub-icbs", practices_api.SubIcbViewSet, basename="subicb")
-router.register("pcns", practices_api.PcnViewSet, basename="pcn")
-router.register("practices", practices_api.PracticeViewSet, basename="practice")
-router.register("memberships", practices_api.MembershipViewSet, basename="membership")
-router.register("list-sizes", practices_api.ListSizeViewSet, basename="listsize")
-router.register(
-    "measure-definitions", metrics_api.MeasureDefinitionViewSet, basename="measuredefinition"
-)
-router.register("measure-values", metrics_api.MeasureValueViewSet, basename="measurevalue")
-router.register("sources", metrics_api.SourceViewSet, basename="source")
-router.register("import-batches", metrics_api.ImportBatchViewSet, basename="importbatch")
-router.register("arrs/roles", arrs_api.RoleViewSet, basename="arrsrole")
-router.register("arrs/allocations", arrs_api.AllocationViewSet, basename="arrsallocation")
-router.register("arrs/workforce-plans", arrs_api.WorkforcePlanViewSet, basename="workforceplan")
-router.register("arrs/in-post", arrs_api.InPostViewSet, basename="arrsinpost")
-router.register("arrs/spend", arrs_api.SpendViewSet, basename="arrsspend")
-router.register("arrs/fte-table", arrs_api.FteTableViewSet, basename="arrsftetable")
+# Each app adds its endpoints in its AppConfig.ready (core.registry.api_routes).
+for entry in registry.api_routes:
+    entry.register(router)
 
 app_name = "api"
 urlpatterns = [

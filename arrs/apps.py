@@ -6,7 +6,7 @@ class ArrsConfig(AppConfig):
     verbose_name = "ARRS workforce"
 
     def ready(self) -> None:
-        from arrs import reference
+        from arrs import api, presenters, reference
         from arrs.measures.provider import ArrsProvider
         from core import registry
 
@@ -14,3 +14,27 @@ class ArrsConfig(AppConfig):
         registry.reference_data.register(
             registry.ReferenceData("arrs", reference.reference_data_sync, order=20)
         )
+        registry.api_routes.register(registry.ApiRoutes("arrs", api.routes))
+        registry.data_versions.register(registry.DataVersion("arrs", _arrs_changed_at))
+        registry.jinja_filters.register(registry.JinjaFilters("arrs", presenters.FILTERS))
+
+
+def _arrs_changed_at():
+    """The latest saved change to an ARRS record, or amounts added in bulk (no history)."""
+    from django.db.models import Max
+
+    from arrs import models
+    from core.api.conditional import history_changed_at, latest
+
+    audited = history_changed_at(
+        models.Allocation,
+        models.PlanRound,
+        models.WorkforcePlan,
+        models.ArrsRole,
+        models.NwrsRoleMapping,
+        models.ReimbursementRate,
+        models.RoleAlias,
+        models.IcbInPostCount,
+    )
+    added = models.ReimbursementRate.objects.aggregate(at=Max("created_at"))["at"]
+    return latest([audited, added])

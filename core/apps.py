@@ -11,12 +11,21 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401 - the registries' system checks
             page_cache,
             queries,  # noqa: F401 - registers the in_ids lookup for every app
+            registry,
             sessions,  # noqa: F401 - marks a session refreshed when someone signs in
         )
         from core.audit import receivers  # noqa: F401 - connects the audit log's receivers
 
         page_cache.connect()
         post_migrate.connect(_reference_data_sync, sender=self)
+        registry.data_versions.register(registry.DataVersion("roles", _roles_changed_at))
+
+
+def _roles_changed_at():
+    from core.api.conditional import history_changed_at
+    from core.models import RoleAssignment
+
+    return history_changed_at(RoleAssignment)
 
 
 def _reference_data_sync(sender, apps, **kwargs) -> None:

@@ -8,8 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
-from arrs import presenters as arrs_presenters
-from core import presenters
+from core import presenters, registry
 
 
 def _url(name: str, *args, **kwargs) -> str:
@@ -41,5 +40,6 @@ def environment(**options) -> Environment:
         }
     )
     env.filters.update(presenters.FILTERS)
-    env.filters.update(arrs_presenters.FILTERS)
+    for entry in registry.jinja_filters:  # each app's presenters, registered in its ready()
+        env.filters.update(entry.filters)
     return env

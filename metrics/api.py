@@ -421,3 +421,11 @@ class ImportBatchViewSet(RetrieveMixin, PortalViewSet):
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": request.build_absolute_uri(location)},
         )
+
+
+def routes(router) -> None:
+    """Measures, sources and imports under /api/v1/ (core.registry.api_routes)."""
+    router.register("measure-definitions", MeasureDefinitionViewSet, basename="measuredefinition")
+    router.register("measure-values", MeasureValueViewSet, basename="measurevalue")
+    router.register("sources", SourceViewSet, basename="source")
+    router.register("import-batches", ImportBatchViewSet, basename="importbatch")

@@ -14,3 +14,23 @@ class MetricsConfig(AppConfig):
         registry.reference_data.register(
             registry.ReferenceData("metrics", reference.reference_data_sync, order=10)
         )
+        registry.api_routes.register(registry.ApiRoutes("metrics", _routes))
+        registry.data_versions.register(registry.DataVersion("imports", _imports_changed_at))
+
+
+def _routes(router) -> None:
+    from metrics import api
+
+    api.routes(router)
+
+
+def _imports_changed_at():
+    """The latest finished import, or recompute of measures outside an import."""
+    from django.db.models import Max
+
+    from core.api.conditional import latest
+    from metrics.models import ImportBatch
+    from metrics.selectors import measures_recomputed_at
+
+    finished = ImportBatch.objects.aggregate(at=Max("finished_at"))["at"]
+    return latest([finished, measures_recomputed_at()])

@@ -14,6 +14,17 @@ from arrs.api.views import (
     WorkforcePlanViewSet,
 )
 
+
+def routes(router) -> None:
+    """ARRS endpoints under /api/v1/arrs/ (core.registry.api_routes)."""
+    router.register("arrs/roles", RoleViewSet, basename="arrsrole")
+    router.register("arrs/allocations", AllocationViewSet, basename="arrsallocation")
+    router.register("arrs/workforce-plans", WorkforcePlanViewSet, basename="workforceplan")
+    router.register("arrs/in-post", InPostViewSet, basename="arrsinpost")
+    router.register("arrs/spend", SpendViewSet, basename="arrsspend")
+    router.register("arrs/fte-table", FteTableViewSet, basename="arrsftetable")
+
+
 __all__ = [
     "AllocationViewSet",
     "FteTableViewSet",
@@ -21,4 +32,5 @@ __all__ = [
     "RoleViewSet",
     "SpendViewSet",
     "WorkforcePlanViewSet",
+    "routes",
 ]

@@ -1,12 +1,11 @@
 """ETag and Last-Modified for API reads, so a client polling unchanged data gets a 304.
 
 The figures change only when something is loaded or edited: a finished import, a saved
-change to a register or ARRS workforce record (each keeps an audit history: allocations,
-plans and their reviews, rounds, roles, the ICB's role names and in-post totals, the staff
-role mapping), maximum reimbursable amounts added, or the recompute of measures that a
-list-size correction queues. The latest of those times is the data's version. The ETag adds
-what else decides the answer: the URL with its query, the format, and the reader's roles
-(two readers may see different rows).
+change to a record that keeps an audit history (the register, roles, ARRS records), amounts
+added in bulk, or a recompute of measures outside an import. Each app registers when its
+own data last changed (``core.registry.data_versions``); the latest of those times is the
+data's version. The ETag adds what else decides the answer: the URL with its query, the
+format, and the reader's roles (two readers may see different rows).
 """
 
 from __future__ import annotations
@@ -18,60 +17,32 @@ from django.db.models import Max
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 from rest_framework.request import Request
 
-from arrs.models import (
-    Allocation,
-    ArrsRole,
-    IcbInPostCount,
-    NwrsRoleMapping,
-    PlanRound,
-    ReimbursementRate,
-    RoleAlias,
-    WorkforcePlan,
-)
+from core import registry
 from core.access import scope_for
-from core.models import RoleAssignment
 from core.page_cache import generation, kept_data, release
-from metrics.models import ImportBatch
-from metrics.selectors import measures_recomputed_at
-from practices.models import ListSize, Membership, Organisation
 
-# Models whose every saved change leaves an audit history row.
-AUDITED = (
-    Organisation,
-    Membership,
-    ListSize,
-    RoleAssignment,
-    Allocation,
-    PlanRound,
-    WorkforcePlan,
-    ArrsRole,
-    NwrsRoleMapping,
-    ReimbursementRate,
-    RoleAlias,
-    IcbInPostCount,
-)
+
+def history_changed_at(*models) -> dt.datetime | None:
+    """The latest saved change to any of these models (each keeps an audit history)."""
+    return latest(model.history.aggregate(at=Max("history_date"))["at"] for model in models)
+
+
+def latest(times) -> dt.datetime | None:
+    found = [t for t in times if t is not None]
+    return max(found) if found else None
 
 
 def data_changed_at() -> dt.datetime | None:
-    """When the data behind the API last changed: the latest finished import, recompute of
-    measures outside an import, saved change to an audited record, or maximum reimbursable
-    amounts added (they are added in bulk, which leaves no history row). Worked out once per
-    generation of the data (core.page_cache), which each of those changes moves on."""
+    """When the data behind the API last changed: the latest of every app's registered
+    data version. Worked out once per generation of the data (core.page_cache), which each
+    of those changes moves on."""
     return kept_data(
         f"page-cache:data-changed-at:{release()}:{generation()}", _data_changed_at, keep=bool
     )
 
 
 def _data_changed_at() -> dt.datetime | None:
-    times = [
-        ImportBatch.objects.aggregate(at=Max("finished_at"))["at"],
-        measures_recomputed_at(),
-        ReimbursementRate.objects.aggregate(at=Max("created_at"))["at"],
-    ]
-    for model in AUDITED:
-        times.append(model.history.aggregate(at=Max("history_date"))["at"])
-    found = [t for t in times if t is not None]
-    return max(found) if found else None
+    return latest(entry.changed_at() for entry in registry.data_versions)
 
 
 class Validators:

@@ -15,6 +15,18 @@ from practices.api.views import (
     SubIcbViewSet,
 )
 
+
+def routes(router) -> None:
+    """The register's endpoints under /api/v1/ (core.registry.api_routes)."""
+    router.register("regions", RegionViewSet, basename="region")
+    router.register("icbs", IcbViewSet, basename="icb")
+    router.register("sub-icbs", SubIcbViewSet, basename="subicb")
+    router.register("pcns", PcnViewSet, basename="pcn")
+    router.register("practices", PracticeViewSet, basename="practice")
+    router.register("memberships", MembershipViewSet, basename="membership")
+    router.register("list-sizes", ListSizeViewSet, basename="listsize")
+
+
 __all__ = [
     "IcbViewSet",
     "ListSizeViewSet",
@@ -23,4 +35,5 @@ __all__ = [
     "PracticeViewSet",
     "RegionViewSet",
     "SubIcbViewSet",
+    "routes",
 ]
