@@ -69,4 +69,3 @@ def test_changed_definitions_reach_the_database_at_the_next_migrate():
     fresh = MeasureDefinition.objects.get(code="dna_pct")
     assert fresh.title == "Did not attend"
     assert fresh.checked_by
-
