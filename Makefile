@@ -11,6 +11,8 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || true)
 # `make run` serves the production settings (DEBUG off, static files collected and served
 # by the portal), on plain HTTP because it listens on 127.0.0.1 only.
 LOCAL := DJANGO_HTTPS=0
+# The demo app (manage.py demo_load) is installed only where DJANGO_DEMO=1 says so.
+DEMO := DJANGO_DEMO=1
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test setup deps migrate demo static lint format check-deploy worker clean
@@ -43,14 +45,14 @@ staticfiles/.collected: $(VENV)/.installed node_modules/.installed core/staticfi
 static: deps staticfiles/.collected
 
 demo: setup
-	$(LOCAL) $(PY) manage.py demo_load --demo-on-production-settings
+	$(LOCAL) $(DEMO) $(PY) manage.py demo_load --demo-on-production-settings
 
 ## Serve the portal with the demo ICB on http://$(HOST):$(PORT), with a Celery worker beside it.
 run: demo static
 	@echo "Starting a Celery worker and the web server on http://$(HOST):$(PORT) (Ctrl+C stops both)"
-	@$(LOCAL) $(PY) -m celery -A access_portal worker --beat --loglevel=warning --concurrency=2 & \
+	@$(LOCAL) $(DEMO) $(PY) -m celery -A access_portal worker --beat --loglevel=warning --concurrency=2 & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-		$(LOCAL) $(VENV)/bin/gunicorn access_portal.wsgi --bind $(HOST):$(PORT) --access-logfile -
+		$(LOCAL) $(DEMO) $(VENV)/bin/gunicorn access_portal.wsgi --bind $(HOST):$(PORT) --access-logfile -
 
 worker: deps
 	$(PY) -m celery -A access_portal worker --loglevel=info

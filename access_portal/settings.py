@@ -81,6 +81,11 @@ INSTALLED_APPS = [
     # The project itself: the access policy and its command (manage.py access_policy).
     "access_portal",
 ]
+# The demo ICB (its generators, `manage.py demo_load`, its users) only where DJANGO_DEMO=1
+# asks for it, as `make demo` and `make run` do: a live portal never has the command.
+DEMO = env_bool("DJANGO_DEMO", False)
+if DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -131,7 +131,7 @@ def national_zip(*, practices: int, seed: int, month: dt.date) -> Path:
     if zip_path.exists() and info_path.exists():
         print(f"  reusing {zip_path.relative_to(ROOT)}")
         return zip_path
-    from core.demo.gpad_national import national_mapping_write, national_month_write
+    from demo.gpad_national import national_mapping_write, national_month_write
 
     folder.mkdir(parents=True, exist_ok=True)
     csv_path = folder / zip_path.with_suffix(".csv").name

@@ -7,7 +7,7 @@ Works on whatever DATABASE_URL names (SQLite when unset), but never on that data
 on PostgreSQL it creates ``access_portal_dashboard_bench`` on the same server, on SQLite a
 file under var/bench/; it migrates it and drops it at the end unless --keep-db.
 
-1. The national register (regions, ICBs, places, PCNs, practices, as core.demo.gpad_national
+1. The national register (regions, ICBs, places, PCNs, practices, as demo.gpad_national
    invents them for bench/gpad_ingest.py) is loaded through the real GPAD Mapping.csv
    importer, with a list size for every practice.
 2. Every practice gets figures for every GPAD measure for every month (27 by default),
@@ -99,7 +99,7 @@ def django_setup(url: str) -> None:
 
 def register_load(practices: int) -> dict[str, int]:
     """The national register through the Mapping.csv importer; returns code -> list size."""
-    from core.demo.gpad_national import national_mapping_write, national_practices
+    from demo.gpad_national import national_mapping_write, national_practices
     from metrics.services import import_file
 
     path = BENCH_DIR / f"dashboard-mapping-{practices}.csv"

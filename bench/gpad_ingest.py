@@ -194,7 +194,7 @@ def _national_zip_write(
     month: dt.date,
     seed: int,
 ) -> NationalZip:
-    from core.demo.gpad_national import national_mapping_write, national_month_write
+    from demo.gpad_national import national_mapping_write, national_month_write
 
     info_path.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -686,7 +686,7 @@ def list_sizes_seed(*, practices: int, seed: int, month: dt.date) -> int:
     register's own), as the monthly list-size file would; returns how many."""
     from django.db import connections
 
-    from core.demo.gpad_national import national_practices
+    from demo.gpad_national import national_practices
     from practices.models import ListSize, Organisation, OrgKind
 
     register = national_practices(practices=practices, seed=seed)

@@ -7,7 +7,7 @@
 1. Builds, or reuses when it is there, its own PostgreSQL database ``access_portal_bench_load``
    on the server DATABASE_URL names: the demo ICB with its users (``demo_load``: 27 months of
    GPAD, workforce, plans), then every England practice of the invented national register
-   (``core.demo.gpad_national``, 6,300 practices in 42 ICBs) for the demo's last ``--months``
+   (``demo.gpad_national``, 6,300 practices in 42 ICBs) for the demo's last ``--months``
    months of GPAD, each month's published zip loaded through ``import_file(source="gpad")``, with a
    list size for every practice. The zips are written under var/bench/ once and reused.
 2. Collects the static files, as a deployment does, into var/bench/load-static (its own
@@ -131,7 +131,7 @@ def database_build(url: str, server: str, *, months: int, fresh: bool) -> None:
     )
     subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code, str(ROOT), str(months)],
-        env=server_environment(url) | {"DJANGO_LOG_LEVEL": "ERROR"},
+        env=server_environment(url) | {"DJANGO_LOG_LEVEL": "ERROR", "DJANGO_DEMO": "1"},
         cwd=ROOT,
         check=True,
     )
@@ -152,7 +152,7 @@ def _build_in_django(months: int) -> None:
     from django.db import connection
 
     from bench.api import national_zip
-    from core.demo.gpad import GPAD_LAST_MONTH
+    from demo.gpad import GPAD_LAST_MONTH
     from metrics.calendar import add_months
     from metrics.services import import_file
 
@@ -172,7 +172,7 @@ def _build_in_django(months: int) -> None:
 
 def _list_sizes(months: list[dt.date]) -> None:
     """Every national practice's own list size for each month, as the monthly file gives."""
-    from core.demo.gpad_national import national_practices
+    from demo.gpad_national import national_practices
     from practices.models import ListSize, Organisation, OrgKind
 
     sizes = {p.crosstab.code: p.list_size for p in national_practices(practices=6300, seed=1)}
@@ -237,9 +237,10 @@ def _plan_in_django(clients: int) -> None:
     django.setup()
     from django.contrib.auth.models import User
 
-    from core.demo.structure import ICB_CODE
     from core.models import Role, RoleAssignment
-    from core.services import DEMO_PASSWORD, api_token_replace
+    from core.services import api_token_replace
+    from demo.services import DEMO_PASSWORD
+    from demo.structure import ICB_CODE
     from metrics.models import MeasureValue
     from practices.models import Organisation, OrgKind
     from practices.selectors import descendant_ids

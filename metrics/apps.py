@@ -8,6 +8,7 @@ class MetricsConfig(AppConfig):
     def ready(self) -> None:
         from core import registry
         from metrics import checks, reference  # noqa: F401 - checks: the definitions' checks
+        from metrics.demo import DEMO_PARTS
         from metrics.measures.gpad import GpadProvider
 
         registry.measure_providers.register(GpadProvider())
@@ -16,6 +17,8 @@ class MetricsConfig(AppConfig):
         )
         registry.api_routes.register(registry.ApiRoutes("metrics", _routes))
         registry.data_versions.register(registry.DataVersion("imports", _imports_changed_at))
+        for part in DEMO_PARTS:  # loaded by the demo app, where it is installed
+            registry.demo_data.register(part)
 
 
 def _routes(router) -> None:

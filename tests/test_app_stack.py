@@ -62,8 +62,6 @@ NOT_YET_GONE: set[str] = {
     "core/access.py -> practices.selectors",
     "core/audit/receivers.py -> metrics.models",
     "core/audit/services.py -> practices.selectors",
-    "core/services.py -> arrs.services",
-    "core/services.py -> practices.selectors",
     "metrics/sources/arrs_tables.py -> arrs.models",
     "metrics/sources/arrs_tables.py -> arrs.services.plans",
     "metrics/sources/arrs_tables.py -> practices.selectors",

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from core.demo.gpad_national import national_month_write
+from demo.gpad_national import national_month_write
 from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch
 from metrics.services import import_batch_create_from_path, import_batches_recover
 from metrics.tasks import import_batch_run_task

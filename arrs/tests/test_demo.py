@@ -8,9 +8,9 @@ from django.db.models import Sum
 
 from arrs.models import Allocation, NwrsStaffCount, PlanRound, PlanStatus, WorkforcePlan
 from arrs.selectors import in_post_dates
-from core.demo.arrs import nwrs_write
-from core.demo.structure import demo_structure
-from core.services import demo_icb_load, demo_workforce_load
+from demo.arrs import nwrs_write
+from demo.services import demo_icb_load, demo_workforce_load
+from demo.structure import demo_structure
 from metrics.models import BatchStatus
 from tests.real_data import real_file
 

@@ -1109,8 +1109,8 @@ def test_a_file_whose_last_column_is_not_read_still_takes_the_fast_path(
 
 @functools.cache
 def demo_month(quirk: str) -> tuple[str, bytes]:
-    from core.demo.gpad import DEMO_QUIRKS, crosstab_csv_name, demo_gpad_month_csv
-    from core.demo.structure import demo_structure
+    from demo.gpad import DEMO_QUIRKS, crosstab_csv_name, demo_gpad_month_csv
+    from demo.structure import demo_structure
 
     month = DEMO_QUIRKS[quirk].month
     return crosstab_csv_name(month), demo_gpad_month_csv(demo_structure(), month)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, transaction
 
-from core.demo.gpad_mix import APPT_MODES, APPT_STATUSES, HCP_TYPES, NATIONAL_CATEGORIES, TIME_BANDS
+from demo.gpad_mix import APPT_MODES, APPT_STATUSES, HCP_TYPES, NATIONAL_CATEGORIES, TIME_BANDS
 from metrics.models import (
     BatchStatus,
     GpadPracticeMonth,

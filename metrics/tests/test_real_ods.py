@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from core.demo import formats
-from core.demo.structure import demo_structure
+from demo import formats
+from demo.structure import demo_structure
 from metrics.models import BatchStatus, ImportBatch
 from metrics.services import import_file
 from practices.models import Membership, Organisation, OrgKind, OrgStatus, Relation

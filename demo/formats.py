@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from core.demo.populations import AGE_LABELS, age_sex_counts, is_open_on, list_size
-from core.demo.structure import (
+from demo.populations import AGE_LABELS, age_sex_counts, is_open_on, list_size
+from demo.structure import (
     ICB_CODE,
     ICB_NAME,
     ICB_START,

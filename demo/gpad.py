@@ -49,8 +49,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from core.demo import formats
-from core.demo.gpad_crosstab import (
+from demo import formats
+from demo.gpad_crosstab import (
     CROSSTAB_HEADER,
     NO_PCN_CODE,
     NO_PCN_NAME,
@@ -60,7 +60,7 @@ from core.demo.gpad_crosstab import (
     CrosstabWriter,
     month_stamp,
 )
-from core.demo.gpad_mix import (
+from demo.gpad_mix import (
     Book,
     MixProfile,
     book_draw,
@@ -70,14 +70,14 @@ from core.demo.gpad_mix import (
     month_tilt,
     profile_draw,
 )
-from core.demo.gpad_national import (
+from demo.gpad_national import (
     NationalFileInfo,
     national_mapping_write,
     national_month_write,
     national_practices,
 )
-from core.demo.populations import is_open_on, list_size
-from core.demo.structure import SUB_ICB_CODE, SUB_ICB_NAME, DemoPcn, DemoPractice, DemoStructure
+from demo.populations import is_open_on, list_size
+from demo.structure import SUB_ICB_CODE, SUB_ICB_NAME, DemoPcn, DemoPractice, DemoStructure
 
 __all__ = [
     "CROSSTAB_HEADER",

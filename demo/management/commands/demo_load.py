@@ -1,4 +1,7 @@
-"""python manage.py demo_load: the demo ICB, loaded through the real importers."""
+"""python manage.py demo_load: the demo ICB, loaded through the real importers.
+
+Each app's part (core.registry.demo_data) loads in its order: the register, the appointments,
+the role users, the ARRS workforce, the baseline month."""
 
 from __future__ import annotations
 
@@ -7,13 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.demo.generator import ICB_CODE
-from core.services import (
-    demo_baseline_choose,
-    demo_icb_load,
-    demo_users_create,
-    demo_workforce_load,
-)
+from demo.generator import ICB_CODE
+from demo.services import DemoContext, demo_parts_load, demo_users_create
 from practices.models import Organisation
 
 
@@ -51,11 +49,11 @@ class Command(BaseCommand):
 
     def _load(self, out: Path) -> None:
         self.stdout.write(f"Loading the demo ICB from {out} through the importers:")
-        for batch in [*demo_icb_load(out_dir=out), *demo_workforce_load(out_dir=out)]:
+        context = DemoContext(out_dir=out)
+        for batch in demo_parts_load(context=context):
             self.stdout.write(f"  {batch.source:<16} {batch.file_name:<40} {batch.outcome}")
-        baseline = demo_baseline_choose()
-        if baseline is not None:
-            self.stdout.write(f"  Baseline month for changes on the baseline: {baseline:%B %Y}")
+        for note in context.notes:
+            self.stdout.write(f"  {note}")
 
     def _users(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo logins (demo data only):"))

@@ -1,7 +1,7 @@
 """The demo ICB's ARRS workforce: allocations, staff (as NWRS census files), monthly claims
 and the figures each PCN puts in its workforce plans.
 
-Pure standard library and deterministic for a seed, like the rest of ``core.demo``: each PCN
+Pure standard library and deterministic for a seed, like the rest of ``demo``: each PCN
 gets a staff list in proportion to its patients, people join (and a few leave) quarter by
 quarter, and every file is written from that one list, so the census, the claims and the
 plans agree with each other. All of it is invented.
@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from core.demo.structure import (
+from demo.structure import (
     DEFAULT_SEED,
     ICB_CODE,
     ICB_NAME,
@@ -101,7 +101,7 @@ CONTRACTED_EVERY = 9
 FTE_CHOICES = (1.0, 1.0, 0.8, 0.8, 0.6, 0.5, 0.4)
 CLAIMED_SHARE = Decimal("0.94")  # staff are paid a little under the maximum amount
 PENNY = Decimal("0.01")
-RATES_FILE = Path(__file__).resolve().parents[2] / "arrs" / "data" / "reimbursement_rates.json"
+RATES_FILE = Path(__file__).resolve().parents[1] / "arrs" / "data" / "reimbursement_rates.json"
 OUTSIDE_PCN = (
     "U99901",
     "ELSEWHERE PCN",

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from core.demo.generator import ICB_CODE, demo_structure
-from core.demo.gpad import data_quality_practice_code
 from core.models import Role, RoleAssignment
-from core.services import DEMO_PASSWORD, demo_icb_load, demo_users_create
+from demo.generator import ICB_CODE, demo_structure
+from demo.gpad import data_quality_practice_code
+from demo.services import DEMO_PASSWORD, demo_icb_load, demo_users_create
 from metrics.models import BatchStatus, GpadPracticeMonth, ImportBatch, MeasureValue
 from practices.models import Organisation, OrgKind
 from practices.selectors import latest_list_sizes, members_as_at, parent_as_at

@@ -1,11 +1,16 @@
 """The demo ICB's ARRS workforce, put in the way people would: files through the importers,
 later years' amounts through "add a year", plans through the template, upload, confirm and
 review services. Safe to run again: loaded files report no change and plans already made for
-a round are left alone."""
+a round are left alone.
+
+The demo app (installed only where DJANGO_DEMO=1) writes the files and the plans' figures and
+hands them over as an `ArrsDemo`; this app never imports it (it sits above this one).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,10 +27,9 @@ from arrs.services.plans import (
 )
 from arrs.services.records import plan_round_set_open, reimbursement_amounts_add
 from arrs.years import fy_label, fy_start, month_end
-from core.demo import arrs as demo
-from core.demo.structure import DemoStructure
-from metrics.models import BatchStatus, ImportBatch
-from metrics.services import import_file
+from core import registry
+from metrics.demo import demo_files_import
+from metrics.models import ImportBatch
 from practices.models import Organisation, OrgKind
 
 PLAN_YEAR = 2026
@@ -35,6 +39,9 @@ RETURN_COMMENT = (
     "none) so the whole year can be costed, and upload the plan again."
 )
 
+# A plan's workbook: the plan template (bytes) and role names by code in, the filled file out.
+WorkbookFill = Callable[[bytes, dict[str, str]], bytes]
+
 
 @dataclass(frozen=True)
 class DemoPeople:
@@ -43,32 +50,55 @@ class DemoPeople:
     own_pcn: Organisation
 
 
-def arrs_demo_files_load(*, structure: DemoStructure, out_dir: Path) -> list[ImportBatch]:
-    """Allocations, a quarterly NWRS census and monthly claims, through the importers."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = [
-        ("arrs-allocations", demo.allocations_write(out_dir / "arrs-allocations.csv", structure))
-    ]
-    for index, census in enumerate(demo.CENSUSES):
-        path = out_dir / f"PCN_Individual_Level_{census:%b%Y}.csv"
-        files.append(("nwrs-pcn", demo.nwrs_write(path, structure, index)))
-    files.append(("arrs-claims", demo.claims_write(out_dir / "arrs-claims.csv", structure)))
-    batches = []
-    for source, path in files:
-        batch = import_file(source=source, path=path)
-        if batch.status == BatchStatus.FAILED:
-            raise RuntimeError(f"The demo file {path.name} did not load: {batch.outcome}")
-        batches.append(batch)
+@dataclass(frozen=True)
+class DemoPlanUpload:
+    """One PCN's plan in a round: each version uploaded and submitted in turn (a resubmitted
+    plan has two), then the last one reviewed: "accept", "return", or None to leave it waiting."""
+
+    pcn_code: str
+    versions: tuple[WorkbookFill, ...]
+    review: str | None
+
+
+@dataclass(frozen=True)
+class DemoPlanRound:
+    label: str
+    as_at: dt.date
+    plans: tuple[DemoPlanUpload, ...]
+
+
+@dataclass(frozen=True)
+class ArrsDemo:
+    """What the demo hands this app: its files as `(source, path)` in load order, the uplift
+    (percent) for each year after the published amounts, the people and the plan rounds."""
+
+    files: tuple[tuple[str, Path], ...]
+    uplifts: dict[int, Decimal]
+    people: DemoPeople
+    icb: Organisation
+    rounds: tuple[DemoPlanRound, ...]
+
+
+def arrs_demo_load(context) -> list[ImportBatch]:
+    """The ARRS part of the demo (registered in arrs' AppConfig): `context.inputs("arrs")`
+    is the `ArrsDemo` the demo's generators made."""
+    demo: ArrsDemo = context.inputs("arrs")
+    batches = demo_files_import(files=demo.files)
+    arrs_demo_amounts_add(uplifts=demo.uplifts, user=demo.people.icb_manager)
+    arrs_demo_plans_make(icb=demo.icb, rounds=demo.rounds, people=demo.people)
     return batches
 
 
-def arrs_demo_amounts_add(*, user: User) -> int:
+DEMO_PARTS = (registry.DemoData(key="arrs", load=arrs_demo_load, order=40),)
+
+
+def arrs_demo_amounts_add(*, uplifts: dict[int, Decimal], user: User) -> int:
     """Amounts for the years after the published file, as an ICB manager would add them
     while waiting for the DES: the latest amounts uplifted, marked as estimates."""
     from arrs.selectors import rate_book
 
     added = 0
-    for year, uplift in sorted(demo.DEMO_UPLIFTS.items()):
+    for year, uplift in sorted(uplifts.items()):
         start = fy_start(year)
         if ReimbursementRate.objects.filter(effective_from=start).exists():
             continue
@@ -94,59 +124,45 @@ def arrs_demo_amounts_add(*, user: User) -> int:
     return added
 
 
-def arrs_demo_plans_make(*, structure: DemoStructure, icb: Organisation, people: DemoPeople) -> int:
-    """Two rounds of plans from every PCN. August: all accepted. October: most accepted,
-    the demo PCN manager's returned with a comment, two awaiting review, one resubmitted."""
+def arrs_demo_plans_make(
+    *, icb: Organisation, rounds: tuple[DemoPlanRound, ...], people: DemoPeople
+) -> int:
+    """Every PCN's plan in each round, as the round lists it; the August round is then
+    closed."""
     names = dict(ArrsRole.objects.values_list("code", "name"))
     pcns = {p.code: p for p in Organisation.objects.filter(kind=OrgKind.PCN)}
     made = 0
-    for label, as_at in demo.ROUNDS:
-        due_on = month_end(as_at + dt.timedelta(days=1))
+    for demo_round in rounds:
+        due_on = month_end(demo_round.as_at + dt.timedelta(days=1))
         plan_round, _ = PlanRound.objects.get_or_create(
-            icb=icb, financial_year=PLAN_YEAR, label=label, defaults={"due_on": due_on}
+            icb=icb, financial_year=PLAN_YEAR, label=demo_round.label, defaults={"due_on": due_on}
         )
-        outcomes = _outcomes(structure, label, people.own_pcn.code)
-        for demo_pcn in structure.pcns:
-            pcn = pcns[demo_pcn.code]
+        for upload in demo_round.plans:
+            pcn = pcns[upload.pcn_code]
             if WorkforcePlan.objects.filter(pcn=pcn, plan_round=plan_round).exists():
                 continue
-            made += _plan_make(structure, pcn, plan_round, names, people, outcomes[pcn.code])
+            made += _plan_make(pcn, plan_round, demo_round.as_at, names, people, upload)
     august = PlanRound.objects.get(icb=icb, financial_year=PLAN_YEAR, label="August")
     plan_round_set_open(plan_round=august, is_open=False)
     return made
 
 
-def _outcomes(structure: DemoStructure, label: str, own_code: str) -> dict[str, str]:
-    codes = [p.code for p in sorted(structure.pcns, key=lambda p: p.name)]
-    if label == "August":
-        return dict.fromkeys(codes, "accept")
-    others = [code for code in codes if code != own_code]
-    outcomes = dict.fromkeys(codes, "accept")
-    outcomes[own_code] = "return"
-    outcomes[others[-1]] = outcomes[others[-2]] = "await"
-    outcomes[others[0]] = "resubmit"
-    return outcomes
-
-
-def _plan_make(structure, pcn, plan_round, names, people: DemoPeople, outcome: str) -> int:
-    plan = demo.demo_plan(structure, pcn.code, plan_round.label)
+def _plan_make(pcn, plan_round, as_at, names, people: DemoPeople, upload: DemoPlanUpload) -> int:
     uploader = people.pcn_manager if pcn == people.own_pcn else people.icb_manager
-    if outcome == "resubmit":
-        first = demo.DemoPlan(plan.as_at, dict(list(plan.figures.items())[:-1]))
-        _upload_and_submit(pcn, plan_round, first, names, uploader)
-    submitted = _upload_and_submit(pcn, plan_round, plan, names, uploader)
-    if outcome in ("accept", "resubmit"):
+    for fill in upload.versions:
+        submitted = _upload_and_submit(pcn, plan_round, as_at, fill, names, uploader)
+    if upload.review == "accept":
         workforce_plan_review(plan=submitted, user=people.icb_manager, accept=True)
-    elif outcome == "return":
+    elif upload.review == "return":
         workforce_plan_review(
             plan=submitted, user=people.icb_manager, accept=False, comment=RETURN_COMMENT
         )
-    return 2 if outcome == "resubmit" else 1
+    return len(upload.versions)
 
 
-def _upload_and_submit(pcn, plan_round, plan: demo.DemoPlan, names, user: User) -> WorkforcePlan:
-    template = workforce_plan_template(pcn=pcn, year=PLAN_YEAR, today=plan.as_at)
-    data = demo.plan_workbook_fill(template, plan, names)
+def _upload_and_submit(pcn, plan_round, as_at, fill: WorkbookFill, names, user) -> WorkforcePlan:
+    template = workforce_plan_template(pcn=pcn, year=PLAN_YEAR, today=as_at)
+    data = fill(template, names)
     name = f"arrs-workforce-plan-{pcn.code}-{plan_round.label.lower()}.xlsx"
     upload = SimpleUploadedFile(name, data)
     result = workforce_plan_upload(pcn=pcn, plan_round=plan_round, upload=upload, user=user)

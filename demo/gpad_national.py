@@ -23,10 +23,10 @@ from datetime import date
 from math import log
 from pathlib import Path
 
-from core.demo import names
-from core.demo.formats import MAPPING_HEADER
-from core.demo.gpad_crosstab import NO_PCN_CODE, NO_PCN_NAME, CrosstabPractice, CrosstabWriter
-from core.demo.gpad_mix import (
+from demo import names
+from demo.formats import MAPPING_HEADER
+from demo.gpad_crosstab import NO_PCN_CODE, NO_PCN_NAME, CrosstabPractice, CrosstabWriter
+from demo.gpad_mix import (
     Book,
     MixProfile,
     book_draw,

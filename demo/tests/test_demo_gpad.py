@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from core.demo import gpad
-from core.demo.generator import demo_files_write, demo_structure, list_size
-from core.demo.gpad import CROSSTAB_HEADER, DEMO_QUIRKS
-from core.demo.gpad_mix import APPT_MODES, APPT_STATUSES, HCP_TYPES, NATIONAL_CATEGORIES, TIME_BANDS
-from core.demo.structure import DemoStructure
+from demo import gpad
+from demo.generator import demo_files_write, demo_structure, list_size
+from demo.gpad import CROSSTAB_HEADER, DEMO_QUIRKS
+from demo.gpad_mix import APPT_MODES, APPT_STATUSES, HCP_TYPES, NATIONAL_CATEGORIES, TIME_BANDS
+from demo.structure import DemoStructure
 
 WITHIN_14_DAYS = {"same day", "1 day", "2 to 7 days", "8 to 14 days"}
 

@@ -7,7 +7,7 @@ the ODS organisation reports, the GPAD ``Mapping.csv``, the monthly list-size fi
 GPAD appointment zips.
 
 Pure standard library, no Django: the generator can be unit-tested without a database, and the same
-seed always gives the same bytes. This module is the public face of ``core.demo``: the structure
+seed always gives the same bytes. This module is the public face of ``demo``: the structure
 lives in ``structure``, the patient numbers in ``populations`` and the file layouts in ``formats``.
 """
 
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.demo import formats, gpad
-from core.demo.populations import FIRST_MONTH, LAST_MONTH, demo_months, has_age_file, list_size
-from core.demo.structure import (
+from demo import formats, gpad
+from demo.populations import FIRST_MONTH, LAST_MONTH, demo_months, has_age_file, list_size
+from demo.structure import (
     CLOSE_DATE,
     DEFAULT_SEED,
     ICB_CODE,

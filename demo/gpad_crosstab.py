@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
-from core.demo.gpad_mix import CELLS
+from demo.gpad_mix import CELLS
 
 # How the published files write a practice in no PCN (Mapping.csv and the crosstab alike).
 NO_PCN_CODE, NO_PCN_NAME = "U", "UNALLOCATED"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.demo import generator
-from core.demo.generator import DemoManifest, demo_files_write, demo_structure
+from demo import generator
+from demo.generator import DemoManifest, demo_files_write, demo_structure
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import random
 from collections.abc import Sequence
 from datetime import date
 
-from core.demo.structure import CLOSE_DATE, DEFAULT_SEED, DemoPractice
+from demo.structure import CLOSE_DATE, DEFAULT_SEED, DemoPractice
 
 FIRST_MONTH = date(2024, 8, 1)
 LAST_MONTH = date(2026, 11, 1)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from math import exp, log
 from statistics import NormalDist
 
-from core.demo import names
+from demo import names
 
 DEFAULT_SEED = 58
 
