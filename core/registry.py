@@ -117,7 +117,9 @@ class JinjaFilters:
 
 @dataclass(frozen=True)
 class DemoData:
-    """An app's part of the demo ICB: `load(context)` loads it through the app's sources.
+    """An app's part of the demo ICB: `load(context)` loads it through the app's sources
+    and returns the import batches it loaded. `context.inputs(key)` gives what the demo's
+    generators made for the part (the demo app, which the apps below never import).
 
     Parts load in `order` (the register before the files that name its practices).
     """
