@@ -165,7 +165,7 @@ def test_a_finished_batch_neither_refreshes_nor_polls(client, icb_manager, batch
 
     html = page_as(client, icb_manager, reverse("metrics:batch", args=[batch.pk])).content.decode()
 
-    assert 'http-equiv="refresh"' not in html and "batch-progress.js" not in html
+    assert 'http-equiv="refresh"' not in html and "js/progress.js" not in html
 
 
 def test_the_status_json_says_how_far_a_batch_has_got(client, icb_manager, batch):
