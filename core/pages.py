@@ -52,6 +52,15 @@ def organisation_or_404(scope: Scope, kind: str, code: str) -> Organisation:
     return org
 
 
+def icb_asked(scope: Scope, code: str | None) -> Organisation | None:
+    """The ICB a page is about: the one named in ``?icb=`` (404 if unknown, 403 outside the
+    reader's ICBs), else the reader's first ICB by name; None when they read no ICB."""
+    if code:
+        return organisation_or_404(scope, OrgKind.ICB, code)
+    icbs = Organisation.objects.filter(kind=OrgKind.ICB, pk__in=scope.icb_ids)
+    return icbs.order_by("name").first()
+
+
 def org_breadcrumbs(scope: Scope, org: Organisation, above: list[Organisation]) -> list[dict]:
     """Organisations > ICB > place > PCN, the levels above ``org`` the reader may open."""
     from django.urls import reverse

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.access import Scope, scope_for
 from core.page_cache import cached_page
-from core.pages import csv_response, organisation_or_404, portal_page, render_page
+from core.pages import csv_response, icb_asked, organisation_or_404, portal_page, render_page
 from core.presenters import month_param
 from metrics.forms import BaselineForm, UploadForm
 from metrics.measures.baseline import baseline_choices, baseline_month_of, baseline_month_set
@@ -56,7 +56,7 @@ from metrics.services import (
 )
 from metrics.uploads import upload_refusal
 from practices.models import Organisation, OrgKind
-from practices.selectors import ancestor_ids, icbs_for, trail
+from practices.selectors import ancestor_ids, trail
 
 BATCHES_PER_PAGE = 25
 REFRESH_SECONDS = 3
@@ -219,13 +219,6 @@ class AccessQuery:
         return params
 
 
-def _icb_asked(scope: Scope, code: str | None) -> Organisation | None:
-    """The ICB named in ``?icb=`` (403 outside the reader's ICBs), else the reader's first."""
-    if code:
-        return organisation_or_404(scope, OrgKind.ICB, code)
-    return icbs_for(scope.icb_ids).first()
-
-
 def _month_asked(value: str | None, months: list[dt.date]) -> dt.date:
     """``?month=YYYY-MM`` among the loaded months; the latest when not given."""
     if not value:
@@ -254,7 +247,7 @@ def _access_query(
 ) -> AccessQuery | None:
     """The checked query, or None when the reader has no ICB or nothing is loaded."""
     scope = scope_for(request)
-    icb = _icb_asked(scope, request.GET.get("icb"))
+    icb = icb_asked(scope, request.GET.get("icb"))
     months = loaded_months()
     if icb is None or not months:
         return None
@@ -397,7 +390,7 @@ def baseline(request: HttpRequest) -> HttpResponse:
     """ICB managers: choose the month the ICB's figures are compared against. Everyone
     else with a role may read which month it is."""
     scope = scope_for(request)
-    icb = Organisation.objects.filter(pk__in=scope.icb_ids).order_by("name").first()
+    icb = icb_asked(scope, None)
     if icb is None:
         raise PermissionDenied("There is no ICB in your scope.")
     can_change = scope.can_edit(icb)

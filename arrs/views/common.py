@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from core.access import Scope
+from core.pages import icb_asked
 from practices.models import Organisation, OrgKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,15 +19,9 @@ def require(allowed: bool, message: str) -> None:
 
 
 def icb_or_404(scope: Scope, code: str | None) -> Organisation:
-    """The ICB asked for (or the reader's first): 404 if unknown, 403 if not theirs."""
-    icbs = Organisation.objects.filter(kind=OrgKind.ICB).order_by("name")
-    if code:
-        found = icbs.filter(code=code.strip().upper()).first()
-        if found is None:
-            raise Http404(f"No ICB with the code {code}.")
-        require(found.pk in scope.icb_ids, "This ICB is outside the ICBs you have access to.")
-        return found
-    found = icbs.filter(pk__in=scope.icb_ids).first()
+    """The ICB asked for (or the reader's first): 404 if unknown, 403 if not theirs or if
+    they read no ICB (workforce figures are kept per ICB)."""
+    found = icb_asked(scope, code)
     require(found is not None, "Workforce figures are kept for an ICB; you have none.")
     return found
 

@@ -154,7 +154,7 @@ def test_a_running_batch_shows_progress_and_refreshes_without_javascript(
     html = response.content.decode()
     assert '<progress class="app-progress" id="batch-progress" max="100" value="40">' in html
     assert '<meta http-equiv="refresh" content="3">' in html
-    assert re.search(r"/static/js/batch-progress\.[0-9a-f]{12}\.js", html)
+    assert re.search(r"/static/js/progress\.[0-9a-f]{12}\.js", html)
     assert reverse("metrics:batch_status", args=[batch.pk]) in html
     assert "Status: Running" in visible_text(response)
 
