@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "arrs",
     "telephony",
     "alerts",
+    "board",
     # The project itself: the access policy and its command (manage.py access_policy).
     "access_portal",
 ]

@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
+    path("dashboard/", include("board.dashboard.urls")),
+    path("board-packs/", include("board.pack.urls")),
     path("organisations/", include("practices.urls")),
     path("pcns/", include("pcns.urls")),
     path("workforce/", include("arrs.urls")),

@@ -267,7 +267,7 @@ def _report(label: str, result: dict) -> None:
 def measure(requests: int) -> None:
     from django.test import Client
 
-    from core.dashboard.selectors import dashboard_read
+    from board.dashboard.selectors import dashboard_read
     from metrics.models import MeasureValue
 
     icb, practices = largest_icb()

@@ -55,19 +55,16 @@ class RoleAssignment(models.Model):
         return f"{self.user} as {self.get_role_display()} for {self.organisation.code}"
 
 
-# Board packs, API tokens and the audit log live in their own modules; imported here so
-# Django finds the models.
+# API tokens and the audit log live in their own modules; imported here so Django finds the
+# models.
 from core.audit.models import AuditEvent, AuditEventIcb, EventKind  # noqa: E402
-from core.boardpack.models import BoardPack, PackStatus  # noqa: E402
 from core.tokens.models import ApiToken  # noqa: E402
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditEventIcb",
-    "BoardPack",
     "EventKind",
-    "PackStatus",
     "Role",
     "RoleAssignment",
     "ROLE_ORG_KIND",

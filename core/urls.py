@@ -10,8 +10,6 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path("data-sources/", views.data_sources, name="data_sources"),
     path("accessibility/", views.accessibility, name="accessibility"),
-    path("dashboard/", include("core.dashboard.urls")),
-    path("board-packs/", include("core.boardpack.urls")),
     path("api-tokens/", include("core.tokens.urls")),
     path("audit-log/", include("core.audit.urls")),
 ]

@@ -20,7 +20,7 @@ from access_portal.api_urls import router
 from arrs.models import Allocation, ArrsRole
 from arrs.services import workforce_plan_review, workforce_plan_submit, workforce_plan_upload
 from arrs.tests.plans import as_upload, filled, plan_file, plan_round
-from core.dashboard.tests.data import measure_months_load
+from board.dashboard.tests.data import measure_months_load
 from core.exports import formula_like
 from practices.models import Organisation
 from tests.api import api_as
@@ -268,7 +268,7 @@ COVER = {
 
 @pytest.fixture
 def pack(client, measures, board_member, celery_eager, django_capture_on_commit_callbacks):
-    from core.boardpack.models import BoardPack
+    from board.pack.models import BoardPack
 
     client.force_login(board_member)
     with django_capture_on_commit_callbacks(execute=True):

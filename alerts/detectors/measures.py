@@ -1,6 +1,6 @@
 """Key measures: new special cause, and SPC icons that changed.
 
-Each key measure of the dashboard (core/dashboard/key_measures.json) is read for the watched
+Each key measure of the dashboard (board/dashboard/key_measures.json) is read for the watched
 organisation as the dashboard reads it (``measure_trend``: its XmR chart, no re-baseline),
 once up to the latest month with a figure and once up to the month before. What the card
 says now is compared with what it said a month ago, so special cause that was already there
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from alerts.detectors import Found, Watch
 from alerts.models import AlertKind
-from core.dashboard.measures import KeyMeasure, dashboard_measures
-from core.dashboard.presenters import assurance_icon, measure_value, rules_text, variation_icon
-from core.dashboard.tables import dashboard_url
-from core.dashboard.trends import MonthValue, measure_trend
+from board.dashboard.measures import KeyMeasure, dashboard_measures
+from board.dashboard.presenters import assurance_icon, measure_value, rules_text, variation_icon
+from board.dashboard.tables import dashboard_url
+from board.dashboard.trends import MonthValue, measure_trend
 from core.presenters import month
 from metrics.models import MeasureDefinition, MeasureValue
 from metrics.spc import Assurance, Rule, Variation

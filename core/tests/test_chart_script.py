@@ -10,7 +10,7 @@ import plotly
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from core.dashboard.tests.data import measure_months_load
+from board.dashboard.tests.data import measure_months_load
 from tests.pages import page_as
 
 SCRIPT_LIMIT = 1_500_000

@@ -75,7 +75,7 @@ def test_signing_out_needs_a_post_and_ends_the_session(client, icb_manager):
     assert client.get(reverse("home")).status_code == 302
 
 
-# Board members get the dashboard as their home page instead (core/dashboard/tests). ICB and
+# Board members get the dashboard as their home page instead (board/dashboard/tests). ICB and
 # PCN managers see their own work first (core/tests/test_home.py), then their ICB.
 @pytest.mark.parametrize("role", ["icb_manager", "pcn_manager"])
 def test_everyone_with_a_role_sees_their_icb_at_a_glance(client, request, role):

@@ -44,7 +44,7 @@ class World:
 def world_build(tree, plans, pcn_manager, icb_manager) -> World:
     """Users for every role, and for each route with arguments, objects of the ICB QSL (or
     of PCN U00001) to ask it about."""
-    from core.boardpack.models import BoardPack
+    from board.pack.models import BoardPack
     from metrics.models import ImportBatch
     from practices.models import Organisation, OrgKind
 

@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from core.boardpack import services
-from core.dashboard.tests.data import measure_months_load
+from board.dashboard.tests.data import measure_months_load
+from board.pack import services
 from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import sign_in
 from tests.pages import pdf_text

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from core.dashboard.tests.data import measure_months_load
+from board.dashboard.tests.data import measure_months_load
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

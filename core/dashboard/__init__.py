@@ -1,3 +1,0 @@
-"""The board dashboard: headline cards, SPC charts, variation by place, PCN and practice,
-what needs attention and a summary for escalation, for an ICB and, by drill-down, a place,
-a PCN or a practice. The board pack (core/boardpack/) is built from the same reads."""
