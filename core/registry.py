@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -140,6 +140,58 @@ class ReferenceData:
     order: int = 50
 
 
+class PackSlides(Protocol):
+    """What the board gives a section to add its slides with (python-pptx underneath), so
+    every slide has the pack's title bar, table style and footer."""
+
+    def slide(self, title: str) -> Any:
+        """A new slide with the pack's title bar."""
+
+    def text(self, slide: Any, lines: list[str]) -> None: ...
+
+    def table(self, slide: Any, head: list[str], rows: list[list[str]]) -> None: ...
+
+    def caption(self, slide: Any, text: str) -> None:
+        """A line at the foot of the slide: where the figures come from."""
+
+
+class PackSheets(Protocol):
+    """What the board gives a section to add its sheets with (openpyxl underneath), so each
+    sheet is listed on the contents sheet and its header row stays in view."""
+
+    def sheet(
+        self, name: str, about: str, header: list[str], widths: dict | None = None
+    ) -> Any: ...
+
+    def row(self, sheet: Any, values: list, formats: list[str | None]) -> None:
+        """A row, each figure a number with its number format."""
+
+
+@dataclass(frozen=True)
+class BoardSection:
+    """A part of the board (the dashboard page and every board-pack format) an app draws.
+
+    - `read(org, month=...)` reads the section's figures for an organisation and a month
+      (None: nothing to show for that organisation). That one read feeds the page, the PDF,
+      the slides and the workbook, so they always agree.
+    - `template`: a Jinja partial given `section` (this entry), `data` (the read) and `org`;
+      it is drawn on the dashboard page and in the PDF (`for_print` is true there: no links).
+    - `add_slides(slides, data)` and `add_sheets(sheets, data)` add the section's slides and
+      sheets (`PackSlides`, `PackSheets`).
+    - `source(data)`: the caption naming the figures' source and their as-at date; the
+      board prints it with the pack's other sources.
+    """
+
+    key: str
+    title: str
+    read: Callable[..., Any] = field(compare=False)
+    template: str
+    add_slides: Callable[[PackSlides, Any], None] = field(compare=False)
+    add_sheets: Callable[[PackSheets, Any], None] = field(compare=False)
+    source: Callable[[Any], str] = field(compare=False)
+    order: int = 50
+
+
 def _key(entry) -> str:
     return entry.key
 
@@ -155,11 +207,11 @@ api_routes: Registry[ApiRoutes] = Registry("API routes", _key)
 jinja_filters: Registry[JinjaFilters] = Registry("Jinja filters", _key)
 demo_data: Registry[DemoData] = Registry("Demo data", _key, _order)
 reference_data: Registry[ReferenceData] = Registry("Reference data", _key, _order)
+board_sections: Registry[BoardSection] = Registry("Board sections", _key, _order)
 # Filled by the apps that own them; their entry types live with the engine that reads them
-# (a source is `imports`' kind of thing, a section the board's), so these stay untyped here.
+# (a source is `imports`' kind of thing), so these stay untyped here.
 sources: Registry[Any] = Registry("Data sources", lambda source: source.code, lambda s: s.code)
 measure_providers: Registry[Any] = Registry("Measure providers", lambda p: p.source)
-board_sections: Registry[Any] = Registry("Board sections", _key, _order)
 
 
 def reference_data_sync(apps) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from board.dashboard.page import DashboardPage, dashboard_url, month_from_param
 from board.dashboard.presenters import measure_value, rules_text, variation_icon
 from board.dashboard.selectors import DASHBOARD_KINDS, Dashboard, dashboard_read
+from board.sections import board_sections_read
 from core.access import scope_for
 from core.page_cache import cached_page
 from core.pages import csv_response, organisation_or_404, portal_page, render_page
@@ -40,6 +41,7 @@ def render_dashboard(request: HttpRequest, dashboard: Dashboard) -> HttpResponse
     context = {
         "page": page,
         "dashboard": dashboard,
+        "sections": board_sections_read(dashboard.org, month=dashboard.month),
         "nav": "dashboard",
         "breadcrumbs": _breadcrumbs(request, dashboard.org, day),
     }

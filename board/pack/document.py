@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -27,6 +28,7 @@ from board.dashboard.svg import figure_svg
 from board.dashboard.tables import LEVEL_NAMES, Table
 from board.dashboard.trends import MeasureTrend
 from board.pack.models import BoardPack
+from board.sections import DrawnSection
 from core.presenters import month, period
 
 CHART_WIDTH = 900  # drawn at this size, scaled to the page width by the stylesheet
@@ -124,8 +126,10 @@ def _text(cell: str | dict) -> str:
     return cell["text"] if isinstance(cell, dict) else cell
 
 
-def pack_html(pack: BoardPack, page: DashboardPage) -> str:
+def pack_html(pack: BoardPack, page: DashboardPage, sections: Sequence[DrawnSection] = ()) -> str:
     context = {
+        "sections": sections,
+        "for_print": True,
         "pack": pack,
         "page": page,
         "dashboard": page.dashboard,
@@ -137,7 +141,8 @@ def pack_html(pack: BoardPack, page: DashboardPage) -> str:
     return render_to_string("boardpack/pack.jinja", context)
 
 
-def pack_pdf(pack: BoardPack, page: DashboardPage) -> bytes:
+def pack_pdf(pack: BoardPack, page: DashboardPage, sections: Sequence[DrawnSection] = ()) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=pack_html(pack, page)).write_pdf(pdf_variant=PDF_VARIANT)
+    html = pack_html(pack, page, sections)
+    return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from board.dashboard.page import DashboardPage
 from board.dashboard.selectors import dashboard_read
 from board.pack.models import BoardPack, PackStatus
+from board.sections import board_sections_read
 from practices.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -99,13 +100,16 @@ def _build(pack: BoardPack) -> None:
     from board.pack import document, slides, workbook
 
     page = DashboardPage(dashboard_read(pack.org, month=pack.month, rebase=pack.rebase))
+    sections = board_sections_read(pack.org, month=pack.month)
     _progress(pack, 15, "Drawing the charts and writing the PDF")
     stem = f"board-pack-{pack.org.code}-{pack.month:%Y-%m}-{pack.pk}"
-    pack.pdf.save(f"{stem}.pdf", ContentFile(document.pack_pdf(pack, page)), save=False)
+    pack.pdf.save(f"{stem}.pdf", ContentFile(document.pack_pdf(pack, page, sections)), save=False)
     _progress(pack, 60, "Making the slides")
-    pack.pptx.save(f"{stem}.pptx", ContentFile(slides.pack_pptx(pack, page)), save=False)
+    pack.pptx.save(f"{stem}.pptx", ContentFile(slides.pack_pptx(pack, page, sections)), save=False)
     _progress(pack, 80, "Writing the workbook")
-    pack.xlsx.save(f"{stem}.xlsx", ContentFile(workbook.pack_xlsx(pack, page)), save=False)
+    pack.xlsx.save(
+        f"{stem}.xlsx", ContentFile(workbook.pack_xlsx(pack, page, sections)), save=False
+    )
     BoardPack.objects.filter(pk=pack.pk).update(
         pdf=pack.pdf.name,
         pptx=pack.pptx.name,

@@ -11,6 +11,7 @@ PCNs and practices the dashboard lists under "Needs attention").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -31,6 +32,7 @@ from board.dashboard.trends import MeasureTrend
 from board.pack import slide_style as nhs
 from board.pack.models import BoardPack
 from board.pack.slide_style import TALL, WIDE
+from board.sections import DrawnSection
 from core.exports import safe_cell
 from core.presenters import day, month
 from metrics.spc import Assurance, Variation
@@ -55,7 +57,7 @@ def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def pack_pptx(pack: BoardPack, page: DashboardPage) -> bytes:
+def pack_pptx(pack: BoardPack, page: DashboardPage, sections: Sequence[DrawnSection] = ()) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDE, TALL
     nhs.deck_theme(deck)
@@ -69,7 +71,10 @@ def pack_pptx(pack: BoardPack, page: DashboardPage) -> bytes:
     for spread in page.dashboard.spreads:
         if any(row.value is not None for row in spread.rows):
             _spread(deck, spread, page)
-    _bullets(deck, "Data sources and caveats", [page.source_line, *page.caveats()])
+    for drawn in sections:
+        drawn.section.add_slides(SectionSlides(deck), drawn.data)
+    sources = [page.source_line, *(drawn.source_line for drawn in sections), *page.caveats()]
+    _bullets(deck, "Data sources and caveats", sources)
     words = f"{pack.title}. {pack.org.name}, {month(pack.month)}"
     for number, slide in enumerate(deck.slides, start=1):
         nhs.footer(slide, words, number)
@@ -123,6 +128,26 @@ def _table(slide, head: list[str], rows: list[list[str]], widths: list[float], *
             table.cell(row_index, column).text = text
     nhs.table_style(table, size=size)
     return shape
+
+
+class SectionSlides:
+    """What a registered section adds its slides with (core.registry.PackSlides)."""
+
+    def __init__(self, deck) -> None:
+        self.deck = deck
+
+    def slide(self, title: str):
+        return _slide(self.deck, title)
+
+    def text(self, slide, lines: list[str]) -> None:
+        _text(slide, lines, size=14, bottom=TALL - TABLE_TOP)
+
+    def table(self, slide, head: list[str], rows: list[list[str]]) -> None:
+        widths = [4.33] + [8.0 / (len(head) - 1)] * (len(head) - 1) if len(head) > 1 else [12.33]
+        _table(slide, head, rows, widths, top=TABLE_TOP, size=11)
+
+    def caption(self, slide, text: str) -> None:
+        _caption(slide, text)
 
 
 def _headline(deck, page: DashboardPage) -> None:

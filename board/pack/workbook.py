@@ -25,6 +25,7 @@ from board.dashboard.selectors import Spread
 from board.dashboard.tables import LEVEL_NAMES
 from board.dashboard.trends import MeasureTrend
 from board.pack.models import BoardPack
+from board.sections import DrawnSection
 from core.exports import workbook_bytes
 from practices.models import OrgKind
 
@@ -107,6 +108,10 @@ class PackBook:
             sheet.column_dimensions[column].width = width
         return sheet
 
+    def row(self, sheet: Worksheet, values: Sequence[Any], formats: Sequence[str | None]) -> None:
+        """A row, each figure with its number format (for a registered section's sheets)."""
+        _append(sheet, values, formats)
+
     def contents_sheet(self) -> None:
         """Second, after the cover: every sheet's name, linked, and its full title."""
         sheet = self.book.create_sheet("Contents", 1)
@@ -133,7 +138,7 @@ def _append(sheet: Worksheet, values: Sequence[Any], formats: Sequence[str | Non
             sheet.cell(row=row, column=column).number_format = number_format
 
 
-def pack_xlsx(pack: BoardPack, page: DashboardPage) -> bytes:
+def pack_xlsx(pack: BoardPack, page: DashboardPage, sections: Sequence[DrawnSection] = ()) -> bytes:
     book = PackBook()
     _cover(book, pack, page)
     _headline(book, page)
@@ -147,7 +152,9 @@ def pack_xlsx(pack: BoardPack, page: DashboardPage) -> bytes:
         _deteriorating(book, page)
         _lowest(book, page)
         _weakest(book, page)
-    _sources(book, page)
+    for drawn in sections:
+        drawn.section.add_sheets(book, drawn.data)
+    _sources(book, page, sections)
     book.contents_sheet()
     return workbook_bytes(book.book)
 
@@ -285,8 +292,8 @@ def _weakest(book: PackBook, page: DashboardPage) -> None:
                         flag.patients], formats)  # fmt: skip
 
 
-def _sources(book: PackBook, page: DashboardPage) -> None:
+def _sources(book: PackBook, page: DashboardPage, sections: Sequence[DrawnSection]) -> None:
     sheet = book.sheet("Sources and caveats", "Where the figures come from, and what to bear "
                        "in mind reading them", ["Note"], {"A": 140})  # fmt: skip
-    for note in [page.source_line, *page.caveats()]:
+    for note in [page.source_line, *(d.source_line for d in sections), *page.caveats()]:
         sheet.append([note])
