@@ -7,6 +7,7 @@ class ArrsConfig(AppConfig):
 
     def ready(self) -> None:
         from arrs import api, presenters, reference
+        from arrs.board import WORKFORCE_SECTION
         from arrs.demo import DEMO_PARTS
         from arrs.measures.provider import ArrsProvider
         from core import registry
@@ -18,6 +19,7 @@ class ArrsConfig(AppConfig):
         registry.api_routes.register(registry.ApiRoutes("arrs", api.routes))
         registry.data_versions.register(registry.DataVersion("arrs", _arrs_changed_at))
         registry.jinja_filters.register(registry.JinjaFilters("arrs", presenters.FILTERS))
+        registry.board_sections.register(WORKFORCE_SECTION)
         for part in DEMO_PARTS:  # loaded by the demo app, where it is installed
             registry.demo_data.register(part)
 
