@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from board.dashboard import charts
 from board.dashboard.presenters import (
-    GPAD_SOURCE,
     Icon,
     as_at,
     assurance_icon,
@@ -38,6 +37,7 @@ from board.dashboard.tables import (
 )
 from board.dashboard.trends import MeasureTrend
 from core.presenters import month, period
+from metrics.measures.providers import caption_for
 from practices.models import OrgKind
 
 __all__ = ["DashboardPage", "dashboard_url", "month_from_param", "month_param"]
@@ -96,7 +96,9 @@ class DashboardPage:
 
     @property
     def source_line(self) -> str:
-        return f"Source: {GPAD_SOURCE}. Period: {month(self.dashboard.month)}. {self.as_at}."
+        return (
+            f"Source: {caption_for('gpad')}. Period: {month(self.dashboard.month)}. {self.as_at}."
+        )
 
     @cached_property
     def cards(self) -> list[Card]:
@@ -135,7 +137,8 @@ class DashboardPage:
             id=chart_id,
             title=f"{trend.definition.title}, {self.org.name}: SPC chart",
             source_line=(
-                f"Source: {GPAD_SOURCE}. Period: {period(months[0], months[-1])}. {self.as_at}."
+                f"Source: {caption_for(trend.definition.source)}. "
+                f"Period: {period(months[0], months[-1])}. {self.as_at}."
             ),
             chart=charts.figure_markup(figure, chart_id),
             figure=figure,

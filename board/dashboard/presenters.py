@@ -9,23 +9,11 @@ from dataclasses import dataclass
 from django.utils.html import format_html
 from markupsafe import Markup
 
-from core.presenters import day, month
+from core.presenters import day, measure_value, month
 from metrics.calendar import add_months
 from metrics.spc import Assurance, Rule, Variation
 
-GPAD_SOURCE = "Appointments in General Practice (GPAD), NHS England"
 PERCENT = "%"
-
-
-def measure_value(value: float | None, unit: str) -> str:
-    """45.1% / 488.0 / 12,345 - or an en dash where there is no figure (blank is not zero)."""
-    if value is None:
-        return "–"
-    if unit == PERCENT:
-        return f"{value:.1f}%"
-    if unit == "appointments":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 def measure_amount(value: float, unit: str) -> str:
