@@ -36,16 +36,23 @@ NO_JIT = {"jit": "off"}
 @contextmanager
 def planned_with(settings: dict[str, str]) -> Iterator[None]:
     """PostgreSQL plans the statements inside with ``settings`` (in the transaction only),
-    then goes back to its defaults. Elsewhere, nothing."""
+    then goes back to what it had before, so an outer ``planned_with`` holds after an inner
+    one. Elsewhere, nothing."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
+        before = {name: _setting_read(cursor, name) for name in settings}
         for name, value in settings.items():
             cursor.execute(f"SET LOCAL {name} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for name in settings:
-                cursor.execute(f"SET LOCAL {name} = DEFAULT")
+            for name, value in before.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def _setting_read(cursor, name: str) -> str:
+    cursor.execute("SELECT current_setting(%s)", [name])
+    return cursor.fetchone()[0]

@@ -29,7 +29,7 @@ from metrics.models import (
     MeasureValue,
     RollupMember,
 )
-from metrics.planner import HASHED, IN_PARALLEL, MONTH_BY_INDEX, planned_with
+from metrics.planner import HASHED, IN_PARALLEL, MONTH_BY_INDEX, NO_JIT, planned_with
 from practices.models import Organisation, OrgKind
 
 DIMENSION_FIELDS = {
@@ -144,7 +144,10 @@ class MeasureSql:
                 f"WHERE month = %s GROUP BY practice_id)"
             )
             params = [month]
-        with planned_with(MONTH_BY_INDEX | HASHED | IN_PARALLEL):
+        # JIT off here too, not only in the recompute: with sequential scans off, a table read
+        # without an index (the given sums) is costed in the billions, and the statement
+        # spent most of a second compiling itself to add up a few practices.
+        with planned_with(MONTH_BY_INDEX | HASHED | IN_PARALLEL | NO_JIT):
             self._sums_create(cursor, month, counted, params)
 
     def _sums_create(self, cursor, month: dt.date, counted: str, params: list) -> None:
