@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 
 from arrs.filters import WorkforceView, workforce_view
+from arrs.measures.provider import ArrsProvider
 from arrs.money import Spend
 from arrs.presenters import headroom, money, short_date, spend_coverage, wte
 from arrs.selectors import (
@@ -31,7 +32,12 @@ from arrs.selectors import (
     spend_table,
 )
 from arrs.years import fy_label, fy_of
+from core.presenters import measure_value
+from core.presenters import month as short_month
 from core.registry import BoardSection, PackSheets, PackSlides
+from metrics.models import MeasureDefinition, MeasureValue
+from metrics.spc import XmrChart, XmrPoint, variation_of, xmr_chart
+from metrics.spc.icons import variation_label
 from practices.models import Organisation, OrgKind
 from practices.selectors import ancestor_ids
 
@@ -39,6 +45,25 @@ TITLE = "ARRS workforce"
 WTE_FORMAT = "#,##0.00"
 MONEY_FORMAT = '"£"#,##0;-"£"#,##0'
 NOTHING = Spend(allocation=None, projected=None, claimed=None)
+
+
+@dataclass(frozen=True)
+class MeasureSpc:
+    """One ARRS measure's months for the organisation, read as an XmR chart."""
+
+    title: str
+    unit: str
+    months: list[dt.date]
+    chart: XmrChart
+    variation: str
+
+    @property
+    def latest(self) -> XmrPoint | None:
+        return self.chart.latest
+
+    @property
+    def latest_month(self) -> dt.date | None:
+        return self.months[-1] if self.months else None
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,7 @@ class WorkforceSection:
     table: FteTable
     total: SpendTotal
     today: dt.date
+    measures: tuple[MeasureSpc, ...] = ()
 
     @property
     def in_post_on(self) -> dt.date | None:
@@ -85,6 +111,17 @@ class WorkforceSection:
         return f"Planned, {short_date(self.planned_by)}" if self.planned_by else "Planned"
 
     @property
+    def spc_header(self) -> list[str]:
+        return SPC_HEADER
+
+    @property
+    def spc_source(self) -> str:
+        return SPC_SOURCE
+
+    def spc_rows(self) -> list[list[str]]:
+        return [spc_cells(measure) for measure in self.measures]
+
+    @property
     def page_url(self) -> str:
         """The workforce page the section is a summary of."""
         if self.org.kind == OrgKind.PCN:
@@ -100,6 +137,27 @@ class WorkforceSection:
             f"{plans}; staff {in_post} (the ICB's own counts, otherwise the NWRS census); "
             f"allocations and reimbursable amounts. As at {short_date(self.today)}."
         )
+
+
+def measures_spc(org: Organisation) -> tuple[MeasureSpc, ...]:
+    """The ARRS measures' monthly values for the organisation (worked out by the measures
+    engine from each PCN's staff in post), each as an XmR chart with its variation."""
+    definitions = MeasureDefinition.objects.filter(source=ArrsProvider.source)
+    found = []
+    for definition in definitions.order_by("sort_order", "code"):
+        rows = MeasureValue.objects.filter(measure=definition, org=org, value__isnull=False)
+        months, values = [], []
+        for period, value in rows.order_by("period").values_list("period", "value"):
+            months.append(period)
+            values.append(value)
+        if not values:
+            continue
+        chart = xmr_chart(values)
+        variation = variation_of(chart, higher_is_better=definition.higher_is_better)
+        found.append(
+            MeasureSpc(definition.title, definition.unit, months, chart, variation_label(variation))
+        )
+    return tuple(found)
 
 
 def _day_of(table: FteTable, kind: str) -> dt.date | None:
@@ -158,7 +216,9 @@ def workforce_section_read(
     if not table.columns and spend.total.spend == NOTHING:
         return None  # no staff in post, plan or money held for the year: nothing to draw
     round_name = view.plan_round.name if view.plan_round else None
-    return WorkforceSection(org, view.year, round_name, table, spend.total, today)
+    return WorkforceSection(
+        org, view.year, round_name, table, spend.total, today, measures_spc(org)
+    )
 
 
 # --- the pack's slides and sheets --------------------------------------------------------------
@@ -193,6 +253,10 @@ def slides_add(slides: PackSlides, data: WorkforceSection) -> None:
     ]
     slides.table(slide, ["", data.org.name], rows)
     slides.caption(slide, data.source_line)
+    if data.measures:
+        slide = slides.slide(f"{TITLE}: measures over time (SPC)")
+        slides.table(slide, SPC_HEADER, [spc_cells(m) for m in data.measures])
+        slides.caption(slide, SPC_SOURCE)
 
 
 def sheets_add(sheets: PackSheets, data: WorkforceSection) -> None:
@@ -207,6 +271,44 @@ def sheets_add(sheets: PackSheets, data: WorkforceSection) -> None:
     for what, value in spend_lines(data):
         sheets.row(sheet, [what, value], [None, MONEY_FORMAT])
     sheets.row(sheet, ["What the total covers", spend_coverage(data.total)], [None, None])
+    if data.measures:
+        about = f"ARRS measures over time (SPC), {data.org.name}"
+        sheet = sheets.sheet("ARRS measures", about, SPC_SHEET_HEADER, {"A": 44, "B": 12})
+        for measure in data.measures:
+            for month, point in zip(measure.months, measure.chart.points, strict=True):
+                values = [measure.title, month, point.value, point.segment.mean]
+                limits = [point.segment.lower_limit, point.segment.upper_limit]
+                sheets.row(sheet, [*values, *limits], [None, "mmm yyyy", *[VALUE_FORMAT] * 4])
+
+
+SPC_HEADER = ["Measure", "Latest month", "Value", "Mean", "Process limits", "Variation"]
+SPC_SHEET_HEADER = ["Measure", "Month", "Value", "Mean", "Lower limit", "Upper limit"]
+SPC_SOURCE = (
+    "Source: the portal's ARRS measures, worked out monthly from each PCN's staff in post, "
+    "list sizes, allocations and maximum reimbursable amounts; XmR limits as Making Data "
+    "Count draws them."
+)
+VALUE_FORMAT = "#,##0.0"
+
+
+def spc_cells(measure: MeasureSpc) -> list[str]:
+    """A measure's latest point in words: what the page, slides and PDF show."""
+    point = measure.latest
+    segment = point.segment
+    limits = (
+        f"{measure_value(segment.lower_limit, measure.unit)} to "
+        f"{measure_value(segment.upper_limit, measure.unit)}"
+        if segment.lower_limit is not None
+        else "–"
+    )
+    return [
+        measure.title,
+        short_month(measure.latest_month),
+        measure_value(point.value, measure.unit),
+        measure_value(segment.mean, measure.unit),
+        limits,
+        measure.variation,
+    ]
 
 
 def _source(data: WorkforceSection) -> str:

@@ -144,3 +144,66 @@ def test_the_workbook_has_the_section_figures_as_numbers(pack, drawn, expected):
 
 def test_wte_and_money_are_printed_as_the_workforce_page_prints_them():
     assert (wte(Decimal("3.7")), money(Decimal("250000"))) == ("3.70", "£250,000")
+
+
+@pytest.fixture
+def measured(arrs_data):
+    """Two more months of U00001's own counts, and the ARRS measures worked out."""
+    from arrs.models import ArrsRole, InPostCount
+    from metrics.measures.compute import measures_recompute
+    from metrics.sources.base import Recompute
+
+    pharmacist = ArrsRole.objects.get(code="clinical_pharmacist")
+    for day, fte in ((dt.date(2026, 7, 31), "2.8"), (dt.date(2026, 8, 31), "3.1")):
+        InPostCount.objects.create(pcn=arrs_data.pcn_a, role=pharmacist, as_at=day, fte=fte)
+    measures_recompute(recompute=Recompute(everything=True), sources=["arrs"])
+    return arrs_data
+
+
+def test_the_section_reads_the_arrs_measures_as_spc_charts(measured):
+    from metrics.models import MeasureValue
+
+    section = workforce_section_read(measured.icb, month=OCTOBER)
+    wte_measure = next(m for m in section.measures if m.unit == "WTE per 10,000 patients")
+    stored = MeasureValue.objects.filter(
+        measure_id="arrs_wte_per_10000_patients", org=measured.icb
+    ).order_by("period")
+    assert wte_measure.months == [v.period for v in stored]
+    assert [p.value for p in wte_measure.chart.points] == [v.value for v in stored]
+    assert wte_measure.variation in {"Common cause variation", "Not enough data"} or (
+        wte_measure.variation.startswith("Special cause")
+    )
+
+
+def test_the_dashboard_pdf_slides_and_workbook_show_the_arrs_measures(
+    client, measured, board_member, tmp_path
+):
+    from board.dashboard.page import DashboardPage
+    from core.presenters import measure_value
+    from metrics.models import MeasureValue
+
+    latest = MeasureValue.objects.filter(
+        measure_id="arrs_wte_per_10000_patients", org=measured.icb
+    ).latest("period")
+    shown = measure_value(latest.value, "WTE per 10,000 patients")
+    text = visible_text(page_as(client, board_member, "/dashboard/icb/QSL/"))
+    assert "ARRS measures over time (SPC)" in text
+    assert f"ARRS staff in post per 10,000 patients Aug 2026 {shown}" in text
+    pack = BoardPack.objects.create(
+        org=measured.icb, month=OCTOBER, title="Board papers", meeting="Committee",
+        meeting_date=TODAY, executive_lead="Lead", purpose="To inform.", ask="To note.",
+    )  # fmt: skip
+    drawn = (
+        DashboardPage(dashboard_read(pack.org, month=pack.month)),
+        board_sections_read(pack.org, month=pack.month),
+    )
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pack_pdf(pack, *drawn))
+    assert f"ARRS staff in post per 10,000 patients Aug 2026 {shown}" in pdf_text(path)
+    deck = Presentation(io.BytesIO(pack_pptx(pack, *drawn)))
+    spc = next(t for t in map(_slide_text, deck.slides) if "measures over time (SPC)" in t)
+    assert f"ARRS staff in post per 10,000 patients | Aug 2026 | {shown}" in spc
+    sheet = load_workbook(io.BytesIO(pack_xlsx(pack, *drawn)))["ARRS measures"]
+    rows = [row for row in sheet.iter_rows(min_row=2) if row[0].value.startswith("ARRS staff")]
+    assert [row[2].value for row in rows][-1] == pytest.approx(latest.value)
+    assert rows[-1][2].data_type == "n"

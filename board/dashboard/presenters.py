@@ -12,6 +12,7 @@ from markupsafe import Markup
 from core.presenters import day, measure_value, month
 from metrics.calendar import add_months
 from metrics.spc import Assurance, Rule, Variation
+from metrics.spc.icons import NOT_ENOUGH, VARIATION_LABELS
 
 PERCENT = "%"
 
@@ -57,22 +58,42 @@ BLUE, ORANGE, PURPLE, GREY = "#005eb8", "#b35c00", "#330072", "#4c6272"
 
 VARIATION_ICONS = {
     Variation.COMMON_CAUSE: Icon(
-        "common_cause", "Common cause variation", "~", GREY, "No sign of a real change"
+        "common_cause",
+        VARIATION_LABELS[Variation.COMMON_CAUSE],
+        "~",
+        GREY,
+        "No sign of a real change",
     ),
     Variation.IMPROVING: Icon(
-        "improving", "Special cause: improving", "!", BLUE, "A real change for the better"
+        "improving",
+        VARIATION_LABELS[Variation.IMPROVING],
+        "!",
+        BLUE,
+        "A real change for the better",
     ),
     Variation.CONCERNING: Icon(
-        "concerning", "Special cause: concerning", "!", ORANGE, "A real change for the worse"
+        "concerning",
+        VARIATION_LABELS[Variation.CONCERNING],
+        "!",
+        ORANGE,
+        "A real change for the worse",
     ),
     Variation.NEITHER_HIGH: Icon(
-        "neither_high", "Special cause: higher", "H", PURPLE, "A real rise; neither way is better"
+        "neither_high",
+        VARIATION_LABELS[Variation.NEITHER_HIGH],
+        "H",
+        PURPLE,
+        "A real rise; neither way is better",
     ),
     Variation.NEITHER_LOW: Icon(
-        "neither_low", "Special cause: lower", "L", PURPLE, "A real fall; neither way is better"
+        "neither_low",
+        VARIATION_LABELS[Variation.NEITHER_LOW],
+        "L",
+        PURPLE,
+        "A real fall; neither way is better",
     ),
 }
-NO_VARIATION = Icon("none", "Not enough data", "–", GREY, "Too few months to judge")
+NO_VARIATION = Icon("none", NOT_ENOUGH, "–", GREY, "Too few months to judge")
 
 ASSURANCE_ICONS = {
     Assurance.PASSING: Icon(

@@ -29,6 +29,21 @@ class Assurance(StrEnum):
     HIT_AND_MISS = "hit_and_miss"
 
 
+# What each variation icon says, in words (the board's icons and every table use these).
+VARIATION_LABELS = {
+    Variation.COMMON_CAUSE: "Common cause variation",
+    Variation.IMPROVING: "Special cause: improving",
+    Variation.CONCERNING: "Special cause: concerning",
+    Variation.NEITHER_HIGH: "Special cause: higher",
+    Variation.NEITHER_LOW: "Special cause: lower",
+}
+NOT_ENOUGH = "Not enough data"
+
+
+def variation_label(variation: Variation | None) -> str:
+    return VARIATION_LABELS.get(variation, NOT_ENOUGH) if variation else NOT_ENOUGH
+
+
 def point_variation(point: XmrPoint, *, higher_is_better: bool | None) -> Variation:
     """What one point says: common cause, or which kind of special cause."""
     direction = point.direction
