@@ -20,8 +20,16 @@ class ArrsConfig(AppConfig):
         registry.data_versions.register(registry.DataVersion("arrs", _arrs_changed_at))
         registry.jinja_filters.register(registry.JinjaFilters("arrs", presenters.FILTERS))
         registry.board_sections.register(WORKFORCE_SECTION)
+        registry.nav.register(
+            registry.NavItem("workforce", "Workforce", "arrs:icb", 40, visible=_reads_an_icb)
+        )
         for part in DEMO_PARTS:  # loaded by the demo app, where it is installed
             registry.demo_data.register(part)
+
+
+def _reads_an_icb(scope) -> bool:
+    """Workforce figures are kept per ICB: the link is for readers of one."""
+    return bool(scope.icb_ids)
 
 
 def _arrs_changed_at():

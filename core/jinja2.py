@@ -15,6 +15,15 @@ def _url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def navigation(scope, current: str | None) -> list[dict]:
+    """The header's links the apps registered (core.registry.nav) that this reader sees."""
+    return [
+        {"href": reverse(item.url_name), "text": item.label, "current": current == item.key}
+        for item in registry.nav
+        if item.visible(scope)
+    ]
+
+
 def environment(**options) -> Environment:
     options["loader"] = ChoiceLoader(
         [
@@ -33,6 +42,7 @@ def environment(**options) -> Environment:
         {
             "static": static,
             "url": _url,
+            "navigation": navigation,
             "get_messages": get_messages,
             "service_name": settings.SERVICE_NAME,
             "service_operator": settings.SERVICE_OPERATOR,

@@ -62,15 +62,21 @@ class Registry(Generic[T]):
         return [self._key(entry) for entry in self]
 
 
+def _everyone(scope) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the header's navigation. `visible` says whether a user sees it."""
+    """A link in the header's navigation, after Home. `visible(scope)` says whether a
+    reader with that scope (core.access.Scope) sees it; `key` is the `nav` a page of the
+    section sets, so the link is marked current there."""
 
     key: str
     label: str
     url_name: str
     order: int = 50
-    visible: Callable[[Any], bool] = field(default=lambda user: True, compare=False)
+    visible: Callable[[Any], bool] = field(default=_everyone, compare=False)
 
 
 @dataclass(frozen=True)

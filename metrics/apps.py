@@ -16,9 +16,17 @@ class MetricsConfig(AppConfig):
             registry.ReferenceData("metrics", reference.reference_data_sync, order=10)
         )
         registry.api_routes.register(registry.ApiRoutes("metrics", _routes))
+        registry.nav.register(registry.NavItem("access", "Access", "metrics:access", 50))
+        registry.nav.register(
+            registry.NavItem("imports", "Imports", "metrics:imports", 60, visible=_sees_imports)
+        )
         registry.data_versions.register(registry.DataVersion("imports", _imports_changed_at))
         for part in DEMO_PARTS:  # loaded by the demo app, where it is installed
             registry.demo_data.register(part)
+
+
+def _sees_imports(scope) -> bool:
+    return scope.can_see_imports
 
 
 def _routes(router) -> None:

@@ -10,6 +10,9 @@ class PracticesConfig(AppConfig):
         from practices import api
 
         registry.api_routes.register(registry.ApiRoutes("practices", api.routes))
+        registry.nav.register(
+            registry.NavItem("organisations", "Organisations", "practices:browse", 30)
+        )
         registry.data_versions.register(registry.DataVersion("register", _register_changed_at))
 
 

@@ -69,3 +69,22 @@ def test_changed_definitions_reach_the_database_at_the_next_migrate():
     fresh = MeasureDefinition.objects.get(code="dna_pct")
     assert fresh.title == "Did not attend"
     assert fresh.checked_by
+
+
+@pytest.mark.django_db
+def test_the_header_lists_what_the_apps_registered_that_the_reader_may_open(
+    client, board_member, staff_admin, settings
+):
+    from tests.pages import page_as
+
+    settings.PAGE_CACHE_SECONDS = 0
+    html = page_as(client, board_member, "/").content.decode()
+    header = html[html.index("nhsuk-header__navigation") :]
+    shown = [
+        label for label in ("Dashboard", "Organisations", "Workforce", "Access") if label in header
+    ]
+    assert shown == ["Dashboard", "Organisations", "Workforce", "Access"]
+    assert header.index("Dashboard") < header.index("Organisations") < header.index("Access")
+    assert ">Imports<" not in header  # a board member loads nothing
+    staff = page_as(client, staff_admin, "/").content.decode()
+    assert ">Imports<" in staff[staff.index("nhsuk-header__navigation") :]
