@@ -6,7 +6,7 @@ class ArrsConfig(AppConfig):
     verbose_name = "ARRS workforce"
 
     def ready(self) -> None:
-        from arrs import api, presenters, reference
+        from arrs import api, panels, presenters, reference
         from arrs.board import WORKFORCE_SECTION
         from arrs.demo import DEMO_PARTS
         from arrs.measures.provider import ArrsProvider
@@ -20,6 +20,8 @@ class ArrsConfig(AppConfig):
         registry.data_versions.register(registry.DataVersion("arrs", _arrs_changed_at))
         registry.jinja_filters.register(registry.JinjaFilters("arrs", presenters.FILTERS))
         registry.board_sections.register(WORKFORCE_SECTION)
+        for panel in panels.PANELS:
+            registry.panels.register(panel)
         registry.nav.register(
             registry.NavItem("workforce", "Workforce", "arrs:icb", 40, visible=_reads_an_icb)
         )

@@ -11,11 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core import registry
 from core.access import Scope, scope_for
 from core.exports import csv_writer
+from core.registry import Panel
 from practices.models import Organisation, OrgKind
 
 View = Callable[..., HttpResponse]
+# Which page level's panels an organisation's page draws.
+PANEL_LEVEL_OF = {
+    OrgKind.PRACTICE: "practice",
+    OrgKind.PCN: "pcn",
+    OrgKind.SUB_ICB: "place",
+    OrgKind.ICB: "icb",
+}
 
 
 def render_page(
@@ -50,6 +59,19 @@ def organisation_or_404(scope: Scope, kind: str, code: str) -> Organisation:
     if not scope.can_view(org):
         raise PermissionDenied("This organisation is outside the ICBs you have access to.")
     return org
+
+
+def org_panels(request: HttpRequest, org: Organisation) -> list[tuple[Panel, dict]]:
+    """The blocks other apps registered for this kind of organisation's page
+    (core.registry.panels), each with what its template is given; a panel with nothing to
+    show for the organisation is left out."""
+    level = PANEL_LEVEL_OF.get(org.kind)
+    found = []
+    for panel in registry.panels_for(level) if level else []:
+        data = panel.context(request, org)
+        if data is not None:
+            found.append((panel, data))
+    return found
 
 
 def icb_asked(scope: Scope, code: str | None) -> Organisation | None:

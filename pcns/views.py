@@ -9,7 +9,14 @@ from markupsafe import Markup
 from core.access import scope_for
 from core.charts import Series, line_chart
 from core.page_cache import cached_page
-from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
+from core.pages import (
+    csv_response,
+    org_breadcrumbs,
+    org_panels,
+    organisation_or_404,
+    portal_page,
+    render_page,
+)
 from core.presenters import LIST_SIZE_SOURCE
 from metrics.views import org_access_context
 from pcns.selectors import TrendPoint, member_counts, pcn_list_size_trend, pcn_members
@@ -42,6 +49,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "list_size_source": LIST_SIZE_SOURCE,
         "can_edit": scope.can_edit(pcn),
         **org_access_context(request, pcn, above),
+        "panels": org_panels(request, pcn),
     }
     return render_page(request, "pcns/detail.jinja", context)
 

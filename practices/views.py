@@ -13,7 +13,14 @@ from markupsafe import Markup
 from core.access import scope_for
 from core.charts import Series, line_chart
 from core.page_cache import cached_page
-from core.pages import csv_response, org_breadcrumbs, organisation_or_404, portal_page, render_page
+from core.pages import (
+    csv_response,
+    org_breadcrumbs,
+    org_panels,
+    organisation_or_404,
+    portal_page,
+    render_page,
+)
 from core.presenters import LIST_SIZE_SOURCE
 from metrics.views import org_access_context
 from practices.models import Organisation, OrgKind
@@ -63,6 +70,7 @@ def org_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         "list_size_source": LIST_SIZE_SOURCE,
         "breadcrumbs": org_breadcrumbs(scope, org, trail(org, day)),
         **_members(org, day, scope.visible_org_ids),
+        "panels": org_panels(request, org),
     }
     return render_page(request, "practices/org_detail.jinja", context)
 
@@ -101,6 +109,7 @@ def _practice_page(request: HttpRequest, org: Organisation) -> HttpResponse:
         "chart": _list_size_chart(trend),
         "list_size_source": LIST_SIZE_SOURCE,
         **org_access_context(request, org, above),
+        "panels": org_panels(request, org),
     }
     return render_page(request, "practices/practice.jinja", context)
 
