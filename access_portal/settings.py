@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "core",
+    "imports",
     "practices",
     "pcns",
     "metrics",
@@ -223,7 +224,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# What one file may ask of an import (metrics/sources/limits.py): the longest line of a CSV,
+# What one file may ask of an import (imports/sources/limits.py): the longest line of a CSV,
 # what a zip may unzip to in all (GPAD's national crosstab is 1-2 GB unzipped), and how far
 # a zip member may be compressed before it is taken for a zip bomb.
 IMPORT_MAX_LINE_CHARS = int(os.environ.get("IMPORT_MAX_LINE_CHARS", str(1024 * 1024)))

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from arrs.models import ArrsRole, PlanRound, RateArea
+from imports.sources.readers import parse_date
 
 
 class PlanUploadForm(forms.Form):
@@ -100,8 +101,6 @@ def parse_wte(text: str) -> Decimal | None:
 
 
 def parse_day(text: str) -> dt.date | None:
-    from metrics.sources.readers import parse_date
-
     return parse_date(text)
 
 

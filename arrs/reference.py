@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from arrs.years import parse_fy
-from metrics.sources.readers import label_key
+from imports.sources.readers import label_key
 
 DATA = Path(__file__).resolve().parent / "data"
 AREAS = ("national", "outer_london", "inner_london")

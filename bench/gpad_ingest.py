@@ -364,9 +364,9 @@ def child_main(zip_path: Path, month: dt.date, result_path: Path, profile: Path 
     """Runs in the process whose memory is measured: one load of the zip and, if it loaded
     anything, one standalone recompute of its month."""
     django_setup()
+    from imports.sources.base import Recompute
     from metrics.measures.compute import measures_recompute
     from metrics.services import import_file
-    from metrics.sources.base import Recompute
 
     times = StepTimes()
     _instrument(times)

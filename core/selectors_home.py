@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from arrs.access import icb_pcn_ids
 from arrs.models import CURRENT_STATUSES, PlanRound, PlanStatus, WorkforcePlan
+from core import registry
 from core.access import NATIONAL, Scope
 from core.models import Role
 from metrics.leases import lease_held
 from metrics.models.batches import BatchStatus, ImportBatch
-from metrics.sources import get_source
 from practices.models import Membership, Organisation, OrgKind
 from practices.selectors import descendant_ids
 
@@ -291,7 +291,7 @@ def sources_behind(icbs: dict[int, Organisation]) -> tuple[dt.date | None, list[
     latest = latest.replace(day=1)
     gaps = []
     for code in CHECKED_AGAINST_GPAD:
-        source = get_source(code)
+        source = registry.sources.get(code)
         owners = [icbs[pk] for pk in sorted(icbs, key=lambda pk: icbs[pk].name)]
         for icb in [None] if source.writes == NATIONAL else owners:
             loaded = newest.get((code, icb.pk if icb else None))

@@ -11,13 +11,13 @@ from django.template.loader import render_to_string
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from core import registry
 from core.access import scope_for
 from core.page_cache import cached_page
 from core.pages import portal_page, render_page
 from core.presenters import LIST_SIZE_SOURCE
 from core.selectors_home import has_unfinished_imports, icb_todo, pcn_work
 from metrics.selectors import source_titles
-from metrics.sources import all_sources
 from practices.selectors import icb_overviews
 
 
@@ -88,7 +88,7 @@ def _board_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def data_sources(request: HttpRequest) -> HttpResponse:
     """Every signed-in user: the sources the portal loads, who publishes them and how often."""
-    return render_page(request, "data_sources.jinja", {"sources": all_sources()})
+    return render_page(request, "data_sources.jinja", {"sources": list(registry.sources)})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -27,6 +27,7 @@ from core.api.filters import MonthFilter, UpperCharFilter
 from core.api.permissions import CanLoadData, CanSeeImports, HasPortalRole
 from core.api.throttles import TokenRateThrottle, UploadRateThrottle
 from core.api.views import PortalViewSet, RetrieveMixin
+from imports.registry import all_sources
 from metrics.models import BatchStatus, ImportBatch, MeasureDefinition, MeasureValue
 from metrics.selectors import (
     batch_progress,
@@ -35,7 +36,6 @@ from metrics.selectors import (
     measure_values_listed,
 )
 from metrics.services import import_batch_create_from_upload, import_batch_enqueue
-from metrics.sources import all_sources
 from metrics.uploads import max_upload_bytes, too_large_message, upload_refusal
 from practices.models import OrgKind
 

@@ -7,9 +7,19 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import registry
+        from imports.registry import register_source
         from metrics import checks, reference  # noqa: F401 - checks: the definitions' checks
         from metrics.demo import DEMO_PARTS
         from metrics.measures.gpad import GpadProvider
+        from metrics.sources import (
+            arrs_tables,
+            gpad,
+            gpad_coverage,
+            gpad_mapping,
+            list_sizes,
+            nwrs_pcn,
+            ods,
+        )
 
         registry.measure_providers.register(GpadProvider())
         registry.reference_data.register(
@@ -21,6 +31,20 @@ class MetricsConfig(AppConfig):
             registry.NavItem("imports", "Imports", "metrics:imports", 60, visible=_sees_imports)
         )
         registry.data_versions.register(registry.DataVersion("imports", _imports_changed_at))
+        for source in (
+            gpad.GpadSource,
+            gpad_coverage.GpadCoverageSource,
+            gpad_mapping.GpadMappingSource,
+            list_sizes.ListSizesSource,
+            ods.practices.PracticesSource,
+            ods.pcns.PcnsSource,
+            ods.pcn_members.PcnMembersSource,
+            arrs_tables.ArrsAllocationsSource,
+            arrs_tables.ArrsInPostSource,
+            arrs_tables.ArrsClaimsSource,
+            nwrs_pcn.NwrsPcnSource,
+        ):
+            register_source(source)
         for part in DEMO_PARTS:  # loaded by the demo app, where it is installed
             registry.demo_data.register(part)
 

@@ -8,8 +8,8 @@ from django import forms
 
 from core import presenters
 from core.access import Scope
+from imports.registry import all_sources
 from metrics.measures.context import DEFAULT_BASELINE_YEAR
-from metrics.sources import all_sources
 from metrics.uploads import max_upload_bytes, max_upload_text, too_large_message
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.apps import apps as django_apps
 
-from metrics.sources.readers import label_key
+from imports.sources.readers import label_key
 
 DATA = Path(__file__).resolve().parent / "data"
 # Each app keeps the definitions of the measures it supplies the numbers for here.

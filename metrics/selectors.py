@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 
 from core.access import NATIONAL, Scope
+from imports.registry import all_sources
 from metrics.models import ImportBatch, MeasureDefinition, MeasureValue
-from metrics.sources import all_sources
 
 
 def import_batches(scope: Scope) -> QuerySet[ImportBatch]:

@@ -19,12 +19,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from core.access import ICB_OWNED, Scope
-from metrics.leases import lease, lease_held
-from metrics.models import BatchStatus, ImportBatch
-from metrics.retention import file_keep, files_prune, incoming_path
-from metrics.selectors import progress_key
-from metrics.sources import get_source
-from metrics.sources.base import (
+from imports.registry import get_source
+from imports.sources.base import (
     Parsed,
     ProblemLog,
     Source,
@@ -33,6 +29,10 @@ from metrics.sources.base import (
     WrongKindOfFile,
     storable,
 )
+from metrics.leases import lease, lease_held
+from metrics.models import BatchStatus, ImportBatch
+from metrics.retention import file_keep, files_prune, incoming_path
+from metrics.selectors import progress_key
 from practices.models import Organisation
 
 logger = logging.getLogger(__name__)

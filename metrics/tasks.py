@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from imports.sources.base import Recompute
 from metrics.services import import_batch_run, import_batches_recover
 
 
@@ -30,7 +31,6 @@ def measures_recompute_from_task(month: str) -> list[str]:
     from core.page_cache import data_changed
     from metrics.measures.compute import measures_recompute
     from metrics.selectors import MEASURES_RECOMPUTED_AT
-    from metrics.sources.base import Recompute
 
     notes = measures_recompute(recompute=Recompute(from_month=dt.date.fromisoformat(month)))
     cache.set(MEASURES_RECOMPUTED_AT, timezone.now(), timeout=None)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.bulk import rows_insert
-from metrics.sources.base import WriteContext, Written
+from imports.sources.base import WriteContext, Written
 from practices.models import (
     RELATION_KINDS,
     ListSize,

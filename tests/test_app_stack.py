@@ -54,7 +54,6 @@ def _imports_inside_functions(path: Path, own_app: str, apps: set[str]):
 # app it reaches for). Never add one.
 NOT_YET_GONE: set[str] = {
     "arrs/access.py -> practices.selectors",
-    "arrs/forms.py -> metrics.sources.readers",
     "arrs/selectors/plans.py -> practices.models",
     "arrs/selectors/plans.py -> practices.selectors",
     "arrs/selectors/spend.py -> practices.selectors",

@@ -26,8 +26,8 @@ from arrs.plan_files.layout import (
     YEAR,
 )
 from arrs.years import fy_contains, fy_end, fy_label, fy_start, parse_fy
-from metrics.sources.base import ProblemLog
-from metrics.sources.readers import clean_text, label_key, ods_code, parse_date
+from imports.sources.base import ProblemLog
+from imports.sources.readers import clean_text, label_key, ods_code, parse_date
 
 
 @dataclass(frozen=True)

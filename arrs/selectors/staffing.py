@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from arrs.models import Claim, IcbInPostCount, InPostCount, NwrsRoleMapping, NwrsStaffCount
-from metrics.sources.readers import label_key
+from imports.sources.readers import label_key
 
 ZERO = Decimal(0)
 

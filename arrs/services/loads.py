@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Model, Q
 
 from arrs.models import Allocation, Claim, InPostCount, NwrsStaffCount
-from metrics.sources.base import WriteContext, Written
+from imports.sources.base import WriteContext, Written
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from arrs.models import (
 )
 from arrs.plan_files import Expected, PlanFile, TemplateRole, plan_file_read, plan_template_build
 from arrs.years import fy_contains, fy_end, fy_start, quarter_ends
-from metrics.sources.base import ProblemLog
-from metrics.sources.readers import label_key
+from imports.sources.base import ProblemLog
+from imports.sources.readers import label_key
 from practices.models import Organisation
 
 

@@ -25,7 +25,7 @@ from arrs.models import (
 )
 from arrs.years import fy_label
 from core.page_cache import data_changed
-from metrics.sources.readers import clean_text, label_key
+from imports.sources.readers import clean_text, label_key
 from practices.models import Organisation, OrgKind
 
 

@@ -9,7 +9,7 @@ from arrs.models import ArrsRole
 from arrs.plan_files import HEADER_ROW, Expected, plan_file_read
 from arrs.services.plans import role_lookup
 from arrs.tests.plans import filled, template_for
-from metrics.sources.base import ProblemLog
+from imports.sources.base import ProblemLog
 
 pytestmark = pytest.mark.django_db
 FIRST = HEADER_ROW + 1  # the first role's row: Clinical Pharmacist

@@ -38,7 +38,7 @@ from arrs.views.common import icb_or_404, require, workforce_crumbs
 from arrs.years import fy_label, fy_of
 from core.access import Scope, scope_for
 from core.pages import portal_page, render_page
-from metrics.sources.readers import label_key
+from imports.sources.readers import label_key
 from practices.models import OrgKind
 from practices.selectors import members_as_at
 

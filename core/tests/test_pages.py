@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from core.pages import render_page
-from metrics.sources import all_sources
+from imports.registry import all_sources
 from tests import pages
 from tests.pages import page_as, visible_text
 

@@ -22,13 +22,13 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from imports.sources.base import Recompute
 from metrics.calendar import add_months
 from metrics.measures.context import Comparisons, baseline_changes_update, deciles_record
 from metrics.measures.providers import MeasureProvider, providers
 from metrics.measures.sql import MeasureSql
 from metrics.models import MeasureDecile, MeasureValue
 from metrics.planner import NO_JIT, planned_with
-from metrics.sources.base import Recompute
 
 
 def months_for(recompute: Recompute, loaded: list[dt.date]) -> list[dt.date]:

@@ -22,9 +22,8 @@ from arrs.services.loads import (
 )
 from arrs.years import parse_fy
 from core.access import ICB_OWNED
-from metrics.sources import register
-from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
-from metrics.sources.readers import (
+from imports.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
+from imports.sources.readers import (
     PCN_CODE,
     check_code,
     clean_text,
@@ -32,7 +31,7 @@ from metrics.sources.readers import (
     month_start,
     parse_date_logged,
 )
-from metrics.sources.tables import table_rows
+from imports.sources.tables import table_rows
 from practices.models import Organisation, OrgKind
 
 PCN_ALIASES = ("PCN code", "PCN", "PCN ODS code")
@@ -155,7 +154,6 @@ ALLOCATION_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-@register
 class ArrsAllocationsSource(PcnTableSource):
     code = "arrs-allocations"
     title = "ARRS allocations by PCN"
@@ -213,7 +211,6 @@ IN_POST_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-@register
 class ArrsInPostSource(PcnTableSource):
     code = "arrs-in-post"
     title = "ARRS staff in post (WTE by PCN and role)"
@@ -267,7 +264,6 @@ CLAIM_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-@register
 class ArrsClaimsSource(PcnTableSource):
     code = "arrs-claims"
     title = "ARRS claims by PCN, role and month"

@@ -14,10 +14,8 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from metrics.models.gpad import GpadCoverage
-from metrics.sources import register
-from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
-from metrics.sources.readers import (
+from imports.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
+from imports.sources.readers import (
     SUB_ICB_CODE,
     check_code,
     clean_text,
@@ -25,6 +23,7 @@ from metrics.sources.readers import (
     parse_count,
     parse_date_logged,
 )
+from metrics.models.gpad import GpadCoverage
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "SUB_ICB_LOCATION_CODE": ("CCG_CODE", "SUB_ICB_CODE"),
@@ -57,7 +56,6 @@ class CoverageRow:
     counts: dict[str, int]
 
 
-@register
 class GpadCoverageSource(Source):
     code = "gpad-coverage"
     title = "GP appointments data coverage (practices included per sub-ICB location)"

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics.sources import register
-from metrics.sources.base import (
+from imports.sources.base import (
     FileProblems,
     Parsed,
     ProblemLog,
@@ -20,7 +19,7 @@ from metrics.sources.base import (
     Written,
     WrongKindOfFile,
 )
-from metrics.sources.readers import (
+from imports.sources.readers import (
     ICB_CODE,
     PCN_CODE,
     PRACTICE_CODE,
@@ -66,7 +65,6 @@ class MappingRow:
     names: dict[str, str]
 
 
-@register
 class GpadMappingSource(Source):
     code = "gpad-mapping"
     recomputes = "everything"

@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from metrics.sources import register
-from metrics.sources.base import (
+from imports.sources.base import (
     Parsed,
     ProblemLog,
     Progress,
@@ -41,7 +40,7 @@ from metrics.sources.base import (
     WrongKindOfFile,
     no_progress,
 )
-from metrics.sources.readers import (
+from imports.sources.readers import (
     PRACTICE_CODE,
     Header,
     check_code,
@@ -423,7 +422,6 @@ def _period(start: dt.date, end: dt.date) -> str:
     return f"{start:%b %Y} to {end:%b %Y}"
 
 
-@register
 class ListSizesSource(Source):
     code = "list-sizes"
     recomputes = "from_period"

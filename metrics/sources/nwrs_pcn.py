@@ -32,9 +32,8 @@ from pathlib import Path
 
 from arrs.services.loads import NwrsRecord, nwrs_staff_counts_write
 from arrs.years import month_end
-from metrics.sources import register
-from metrics.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
-from metrics.sources.readers import (
+from imports.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
+from imports.sources.readers import (
     PCN_CODE,
     clean_text,
     encoding_note,
@@ -97,7 +96,6 @@ class _Tally:
     negative: list[str] = field(default_factory=list)  # the first few, as "row N (...)"
 
 
-@register
 class NwrsPcnSource(Source):
     code = "nwrs-pcn"
     title = "NWRS PCN workforce, individual level"

@@ -19,9 +19,9 @@ from django.apps import apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imports.registry import all_sources
 from metrics.models import BatchStatus
 from metrics.services import import_file
-from metrics.sources import all_sources
 from tests.gpad_files import Row, crosstab_write
 from tests.real_data import REAL_DATA
 

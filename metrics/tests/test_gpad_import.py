@@ -24,6 +24,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imports.sources.base import Problem
 from metrics.models import (
     AppointmentCount,
     BatchStatus,
@@ -34,7 +35,6 @@ from metrics.models import (
     RollupMember,
 )
 from metrics.services import import_file
-from metrics.sources.base import Problem
 from metrics.sources.gpad import fast
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
 

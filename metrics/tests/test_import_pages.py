@@ -115,7 +115,7 @@ def test_a_data_loader_uploads_a_mapping_file_and_sees_it_loaded(
 
 
 def test_the_upload_page_offers_every_registered_source(client, data_loader):
-    from metrics.sources import all_sources
+    from imports.registry import all_sources
 
     html = page_as(client, data_loader, UPLOAD).content.decode()
 

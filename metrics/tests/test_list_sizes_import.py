@@ -3,10 +3,11 @@ from pathlib import Path
 
 import pytest
 
+from imports.registry import get_source
+from imports.sources.base import Problem, ProblemLog
 from metrics.models import BatchStatus, ImportBatch
 from metrics.services import import_file
-from metrics.sources import get_source, list_sizes
-from metrics.sources.base import Problem, ProblemLog
+from metrics.sources import list_sizes
 from practices.models import ListSize, Organisation, OrgKind
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from metrics.sources import readers
-from metrics.sources.base import WrongKindOfFile
-from metrics.sources.readers import (
+from imports.sources import readers
+from imports.sources.base import WrongKindOfFile
+from imports.sources.readers import (
     clean_text,
     display_name,
     encoding_note,

@@ -7,10 +7,10 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from imports.registry import all_sources, get_source
+from imports.sources.base import Problem
 from metrics.models import BatchStatus
 from metrics.services import import_file
-from metrics.sources import all_sources, get_source
-from metrics.sources.base import Problem
 
 
 class Command(BaseCommand):

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from metrics.models import BatchStatus, GpadPracticeMonth, ImportFile
-from metrics.sources import register
-from metrics.sources.base import (
+from imports.sources.base import (
     Parsed,
     ProblemLog,
     Progress,
@@ -29,6 +27,8 @@ from metrics.sources.base import (
     WriteContext,
     Written,
 )
+from imports.sources.readers import Header
+from metrics.models import BatchStatus, GpadPracticeMonth, ImportFile
 from metrics.sources.gpad.careful import CarefulReader
 from metrics.sources.gpad.chunks import RowKeys, Tally
 from metrics.sources.gpad.fast import ReadCarefully, fast_chunks
@@ -42,10 +42,8 @@ from metrics.sources.gpad.store import (
     months_replace,
     practice_months_record,
 )
-from metrics.sources.readers import Header
 
 
-@register
 class GpadSource(Source):
     code = "gpad"
     title = "GP appointments data (Appointments in General Practice)"

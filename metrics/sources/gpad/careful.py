@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from imports.sources.base import ProblemLog
+from imports.sources.limits import UnreadableRow, csv_rows
+from imports.sources.readers import Header, clean_text
 from metrics.models import Dimension
 from metrics.models.gpad import DIMENSION_COLUMNS
-from metrics.sources.base import ProblemLog
 from metrics.sources.gpad.chunks import Chunk
 from metrics.sources.gpad.files import Member
 from metrics.sources.gpad.lookups import (
@@ -28,8 +30,6 @@ from metrics.sources.gpad.lookups import (
     seen,
     sub_icb_code,
 )
-from metrics.sources.limits import UnreadableRow, csv_rows
-from metrics.sources.readers import Header, clean_text
 
 CHUNK_ROWS = 50_000
 REPLACEMENT = "\ufffd"

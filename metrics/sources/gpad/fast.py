@@ -16,6 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from imports.sources.limits import LineTooLongBytes, line_guarded, max_line_chars
+from imports.sources.readers import Header
 from metrics.sources.gpad.chunks import ORDINAL_SPAN, Chunk, PracticeMonths
 from metrics.sources.gpad.files import Member
 from metrics.sources.gpad.lookups import (
@@ -29,8 +31,6 @@ from metrics.sources.gpad.lookups import (
     seen,
     sub_icb_code,
 )
-from metrics.sources.limits import LineTooLongBytes, line_guarded, max_line_chars
-from metrics.sources.readers import Header
 
 # pyarrow's peak memory with 16 MiB blocks grew with the file (about 300 MiB for a national
 # month, 680 MiB for eight); with 4 MiB blocks it stays near 240 MiB, no slower

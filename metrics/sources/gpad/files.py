@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from metrics.sources.base import WrongKindOfFile
-from metrics.sources.limits import (
+from imports.sources.base import WrongKindOfFile
+from imports.sources.limits import (
     UnreadableRow,
     csv_rows,
     first_line_fields,
     zip_check,
     zip_member_open,
 )
-from metrics.sources.readers import Header, match_header, parse_date
+from imports.sources.readers import Header, match_header, parse_date
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "APPOINTMENT_MONTH_START_DATE": ("APPOINTMENT_MONTH",),

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from metrics.models import AppointmentCategory, CategoryAlias, Dimension
-from metrics.models.gpad import CLINICAL_TRIAGE, DIMENSION_COLUMNS, NO_PCN
-from metrics.sources.base import WriteContext
-from metrics.sources.readers import (
+from imports.sources.base import WriteContext
+from imports.sources.readers import (
     PCN_CODE,
     PRACTICE_CODE,
     SUB_ICB_CODE,
@@ -19,6 +17,8 @@ from metrics.sources.readers import (
     ods_code,
     parse_date,
 )
+from metrics.models import AppointmentCategory, CategoryAlias, Dimension
+from metrics.models.gpad import CLINICAL_TRIAGE, DIMENSION_COLUMNS, NO_PCN
 from practices.models import Organisation, OrgKind
 from practices.services import OrgRecord, organisations_upsert
 

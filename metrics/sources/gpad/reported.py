@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.models import Q
 
 from core.bulk import rows_insert
+from imports.sources.base import WriteContext
 from metrics.models import GpadPracticeMonth
 from metrics.models.gpad import NO_PCN
-from metrics.sources.base import WriteContext
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
 from practices.services import NEW_LINK_COLUMNS, OrgRecord, organisations_upsert
 

@@ -15,10 +15,10 @@ from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
 from core.bulk import rows_insert
+from imports.sources.base import WriteContext
 from metrics.models import AppointmentCount, Dimension, GpadPracticeMonth
 from metrics.models.gpad import NO_PCN
 from metrics.planner import MONTH_BY_INDEX, NO_JIT, planned_with
-from metrics.sources.base import WriteContext
 from metrics.sources.gpad.chunks import Chunk, Tally
 
 DAYS_BEFORE_2000 = dt.date(2000, 1, 1).toordinal()  # PostgreSQL counts dates from 2000

@@ -1,7 +1,7 @@
 """The ODS organisation reports: practices (epraccur), PCNs (epcn) and the practices in
 each PCN (epcncorepartnerdetails, or the older ePCN.xlsx).
 
-Importing this package registers the three sources.
+The app registers the three sources when it starts.
 """
 
 from metrics.sources.ods import pcn_members, pcns, practices

@@ -23,15 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from metrics.sources.base import Parsed, ProblemLog, WrongKindOfFile
-from metrics.sources.limits import csv_rows, zip_check, zip_member_open
-from metrics.sources.readers import (
+from imports.sources.base import Parsed, ProblemLog, WrongKindOfFile
+from imports.sources.limits import csv_rows, zip_check, zip_member_open
+from imports.sources.readers import (
     check_code,
     clean_text,
     display_name,
     ods_code,
     parse_date_logged,
 )
+from imports.sources.tables import cell_text
 from practices.services import OrgRecord
 
 PRACTICE_LIKE = re.compile(r"^[A-Z][0-9A-Z]{3,7}$")
@@ -52,15 +53,6 @@ class Cells:
 
     def column(self, field: str) -> str:
         return self.columns.get(field, field)
-
-
-def cell_text(value: object) -> str:
-    """A cell as text; spreadsheets hold 20200401 or a code like 123 as numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean_text(str(value))
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from metrics.sources import register
-from metrics.sources.base import (
+from imports.sources.base import (
     Parsed,
     ProblemLog,
     Progress,
@@ -30,6 +29,8 @@ from metrics.sources.base import (
     Written,
     no_progress,
 )
+from imports.sources.readers import PCN_CODE, PRACTICE_CODE, SUB_ICB_CODE
+from imports.sources.tables import is_workbook
 from metrics.sources.ods.layout import (
     PRACTICE_LIKE,
     Cells,
@@ -40,8 +41,7 @@ from metrics.sources.ods.layout import (
     named_org,
 )
 from metrics.sources.ods.pcns import PcnRow, pcn_row, pcns_write
-from metrics.sources.ods.workbook import epcn_workbook_read, is_workbook
-from metrics.sources.readers import PCN_CODE, PRACTICE_CODE, SUB_ICB_CODE
+from metrics.sources.ods.workbook import epcn_workbook_read
 from practices.models import OrgKind, Relation
 from practices.services import (
     DatedLink,
@@ -96,7 +96,6 @@ class MemberRow:
         return (self.practice.code, self.pcn.code, self.start, self.end)
 
 
-@register
 class PcnMembersSource(Source):
     code = "ods-pcn-members"
     recomputes = "everything"

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics.sources import register
-from metrics.sources.base import (
+from imports.sources.base import (
     Parsed,
     ProblemLog,
     Progress,
@@ -21,6 +20,7 @@ from metrics.sources.base import (
     Written,
     no_progress,
 )
+from imports.sources.readers import PCN_CODE, SUB_ICB_CODE, display_name, ods_code
 from metrics.sources.ods.layout import (
     PCN_LIKE,
     Cells,
@@ -31,7 +31,6 @@ from metrics.sources.ods.layout import (
     headerless_rows,
     named_org,
 )
-from metrics.sources.readers import PCN_CODE, SUB_ICB_CODE, display_name, ods_code
 from practices.models import OrgKind, OrgStatus, Relation
 from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
 
@@ -99,7 +98,6 @@ def pcns_write(rows: Sequence[PcnRow], context: WriteContext) -> Written:
     return result
 
 
-@register
 class PcnsSource(Source):
     code = "ods-pcns"
     recomputes = "everything"

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.ods import WELSH_REGION_CODE
-from metrics.sources import register
-from metrics.sources.base import (
+from imports.sources.base import (
     Parsed,
     ProblemLog,
     Progress,
@@ -27,6 +26,15 @@ from metrics.sources.base import (
     WriteContext,
     Written,
     no_progress,
+)
+from imports.sources.readers import (
+    ICB_CODE,
+    PRACTICE_CODE,
+    REGION_CODE,
+    SUB_ICB_CODE,
+    clean_text,
+    display_name,
+    ods_code,
 )
 from metrics.sources.ods.layout import (
     PRACTICE_LIKE,
@@ -36,15 +44,6 @@ from metrics.sources.ods.layout import (
     cell_code,
     cell_period,
     headerless_rows,
-)
-from metrics.sources.readers import (
-    ICB_CODE,
-    PRACTICE_CODE,
-    REGION_CODE,
-    SUB_ICB_CODE,
-    clean_text,
-    display_name,
-    ods_code,
 )
 from practices.models import OrgKind, OrgStatus, Relation
 from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
@@ -123,7 +122,6 @@ def is_welsh(cells: Cells) -> bool:
     return region == WELSH_REGION_CODE or not (region or icb)
 
 
-@register
 class PracticesSource(Source):
     code = "ods-practices"
     recomputes = "everything"

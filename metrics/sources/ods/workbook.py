@@ -22,10 +22,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from metrics.sources.base import Parsed, WrongKindOfFile
-from metrics.sources.limits import zip_check
-from metrics.sources.ods.layout import Cells, cell_text
-from metrics.sources.readers import Header, clean_text, header_key
+from imports.sources.base import Parsed, WrongKindOfFile
+from imports.sources.limits import zip_check
+from imports.sources.readers import Header, clean_text, header_key
+from imports.sources.tables import cell_text
+from metrics.sources.ods.layout import Cells
 
 HEADER_SEARCH_ROWS = 10
 PCN_SHEETS = ("PCN Details", "PCNDetails")
@@ -115,16 +116,6 @@ def match_sheet_header(
                 positions[field], names[field] = position, clean_text(values[position])
                 break
     return Header(positions, names), [field for field in required if field not in positions]
-
-
-def is_workbook(path: Path) -> bool:
-    """An Excel workbook by name, or a zip holding one (a zip holding a CSV is not)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return True
-    if not zipfile.is_zipfile(path):
-        return False
-    with zipfile.ZipFile(path) as archive:
-        return "xl/workbook.xml" in archive.namelist()
 
 
 def epcn_workbook_read(path: Path, parsed: Parsed) -> tuple[list[Cells], list[Cells]]:

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from metrics.sources.base import WrongKindOfFile
+from imports.sources.base import WrongKindOfFile
 
 MB = 1024 * 1024
 RATIO_FLOOR = MB  # a member smaller than this unzips to too little to matter, whatever its ratio

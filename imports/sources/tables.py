@@ -10,15 +10,32 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from metrics.sources.base import WrongKindOfFile
-from metrics.sources.limits import zip_check
-from metrics.sources.ods.layout import cell_text
-from metrics.sources.ods.workbook import is_workbook
-from metrics.sources.readers import Header, headed_rows, match_header
+from imports.sources.base import WrongKindOfFile
+from imports.sources.limits import zip_check
+from imports.sources.readers import Header, clean_text, headed_rows, match_header
 
 HEADER_SEARCH_ROWS = 10
 
 Rows = Iterator[tuple[int, list[str]]]
+
+
+def cell_text(value: object) -> str:
+    """A cell as text; spreadsheets hold 20200401 or a code like 123 as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(str(value))
+
+
+def is_workbook(path: Path) -> bool:
+    """An Excel workbook by name, or a zip holding one (a zip holding a CSV is not)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return "xl/workbook.xml" in archive.namelist()
 
 
 def table_rows(

@@ -30,8 +30,8 @@ from core.ods import (  # noqa: F401 - the code patterns, re-exported for the so
     SUB_ICB_CODE,
     is_sentinel,
 )
-from metrics.sources.base import ProblemLog, WrongKindOfFile
-from metrics.sources.limits import csv_rows
+from imports.sources.base import ProblemLog, WrongKindOfFile
+from imports.sources.limits import csv_rows
 
 # Runs of white space, and NUL (never meaningful in a published text field, and refused by
 # PostgreSQL), become one space.
