@@ -10,9 +10,18 @@ class ArrsConfig(AppConfig):
         from arrs.board import WORKFORCE_SECTION
         from arrs.demo import DEMO_PARTS
         from arrs.measures.provider import ArrsProvider
+        from arrs.sources import arrs_tables, nwrs_pcn
         from core import registry
+        from imports.registry import register_source
 
         registry.measure_providers.register(ArrsProvider())
+        for source in (
+            arrs_tables.ArrsAllocationsSource,
+            arrs_tables.ArrsInPostSource,
+            arrs_tables.ArrsClaimsSource,
+            nwrs_pcn.NwrsPcnSource,
+        ):
+            register_source(source)
         registry.reference_data.register(
             registry.ReferenceData("arrs", reference.reference_data_sync, order=20)
         )

@@ -11,15 +11,7 @@ class MetricsConfig(AppConfig):
         from metrics import checks, reference  # noqa: F401 - checks: the definitions' checks
         from metrics.demo import DEMO_PARTS
         from metrics.measures.gpad import GpadProvider
-        from metrics.sources import (
-            arrs_tables,
-            gpad,
-            gpad_coverage,
-            gpad_mapping,
-            list_sizes,
-            nwrs_pcn,
-            ods,
-        )
+        from metrics.sources import gpad, gpad_coverage, gpad_mapping
 
         registry.measure_providers.register(GpadProvider())
         registry.reference_data.register(
@@ -35,14 +27,6 @@ class MetricsConfig(AppConfig):
             gpad.GpadSource,
             gpad_coverage.GpadCoverageSource,
             gpad_mapping.GpadMappingSource,
-            list_sizes.ListSizesSource,
-            ods.practices.PracticesSource,
-            ods.pcns.PcnsSource,
-            ods.pcn_members.PcnMembersSource,
-            arrs_tables.ArrsAllocationsSource,
-            arrs_tables.ArrsInPostSource,
-            arrs_tables.ArrsClaimsSource,
-            nwrs_pcn.NwrsPcnSource,
         ):
             register_source(source)
         for part in DEMO_PARTS:  # loaded by the demo app, where it is installed
@@ -69,3 +53,8 @@ def _imports_changed_at():
 
     finished = ImportBatch.objects.aggregate(at=Max("finished_at"))["at"]
     return latest([finished, measures_recomputed_at()])
+        from metrics.sources import gpad, gpad_coverage, gpad_mapping
+
+        register_source(gpad.GpadSource)
+        register_source(gpad_coverage.GpadCoverageSource)
+        register_source(gpad_mapping.GpadMappingSource)

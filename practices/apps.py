@@ -7,9 +7,18 @@ class PracticesConfig(AppConfig):
 
     def ready(self) -> None:
         from core import registry
+        from imports.registry import register_source
         from practices import api
+        from practices.sources import list_sizes, ods
 
         registry.api_routes.register(registry.ApiRoutes("practices", api.routes))
+        for source in (
+            ods.practices.PracticesSource,
+            ods.pcns.PcnsSource,
+            ods.pcn_members.PcnMembersSource,
+            list_sizes.ListSizesSource,
+        ):
+            register_source(source)
         registry.nav.register(
             registry.NavItem("organisations", "Organisations", "practices:browse", 30)
         )

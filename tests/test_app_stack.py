@@ -61,11 +61,7 @@ NOT_YET_GONE: set[str] = {
     "core/access.py -> practices.selectors",
     "core/audit/receivers.py -> metrics.models",
     "core/audit/services.py -> practices.selectors",
-    "metrics/sources/arrs_tables.py -> arrs.models",
-    "metrics/sources/arrs_tables.py -> arrs.services.plans",
-    "metrics/sources/arrs_tables.py -> practices.selectors",
     "metrics/sources/gpad_mapping.py -> practices.models",
-    "metrics/sources/nwrs_pcn.py -> arrs.models",
     "metrics/tasks.py -> core.page_cache",
     "practices/services.py -> metrics.tasks",
 }

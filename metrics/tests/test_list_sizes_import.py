@@ -7,8 +7,8 @@ from imports.registry import get_source
 from imports.sources.base import Problem, ProblemLog
 from metrics.models import BatchStatus, ImportBatch
 from metrics.services import import_file
-from metrics.sources import list_sizes
 from practices.models import ListSize, Organisation, OrgKind
+from practices.sources import list_sizes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALL_PATIENTS_JUNE_2024 = FIXTURES / "gp-reg-pat-prac-all-2024-06.csv"

@@ -26,7 +26,7 @@ from imports.sources.base import Parsed, WrongKindOfFile
 from imports.sources.limits import zip_check
 from imports.sources.readers import Header, clean_text, header_key
 from imports.sources.tables import cell_text
-from metrics.sources.ods.layout import Cells
+from practices.sources.ods.layout import Cells
 
 HEADER_SEARCH_ROWS = 10
 PCN_SHEETS = ("PCN Details", "PCNDetails")

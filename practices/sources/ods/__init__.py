@@ -4,6 +4,6 @@ each PCN (epcncorepartnerdetails, or the older ePCN.xlsx).
 The app registers the three sources when it starts.
 """
 
-from metrics.sources.ods import pcn_members, pcns, practices
+from practices.sources.ods import pcn_members, pcns, practices
 
 __all__ = ["pcn_members", "pcns", "practices"]

@@ -31,17 +31,6 @@ from imports.sources.base import (
 )
 from imports.sources.readers import PCN_CODE, PRACTICE_CODE, SUB_ICB_CODE
 from imports.sources.tables import is_workbook
-from metrics.sources.ods.layout import (
-    PRACTICE_LIKE,
-    Cells,
-    Layout,
-    cell_code,
-    cell_period,
-    headerless_rows,
-    named_org,
-)
-from metrics.sources.ods.pcns import PcnRow, pcn_row, pcns_write
-from metrics.sources.ods.workbook import epcn_workbook_read
 from practices.models import OrgKind, Relation
 from practices.services import (
     DatedLink,
@@ -50,6 +39,17 @@ from practices.services import (
     org_ids_by_code,
     organisations_upsert,
 )
+from practices.sources.ods.layout import (
+    PRACTICE_LIKE,
+    Cells,
+    Layout,
+    cell_code,
+    cell_period,
+    headerless_rows,
+    named_org,
+)
+from practices.sources.ods.pcns import PcnRow, pcn_row, pcns_write
+from practices.sources.ods.workbook import epcn_workbook_read
 
 PARTNERS = Layout(
     report="epcncorepartnerdetails",

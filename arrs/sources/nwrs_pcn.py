@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from arrs.models import NwrsRoleMapping
 from arrs.services.loads import NwrsRecord, nwrs_staff_counts_write
 from arrs.years import month_end
 from imports.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
@@ -208,8 +209,6 @@ def _records(groups: dict) -> list[NwrsRecord]:
 
 
 def _notes(parsed: Parsed, tally: _Tally) -> list[str]:
-    from arrs.models import NwrsRoleMapping
-
     notes = []
     if tally.outside:
         rows, pcns = sum(tally.outside.values()), len(tally.outside)

@@ -21,7 +21,9 @@ from imports.sources.base import (
     no_progress,
 )
 from imports.sources.readers import PCN_CODE, SUB_ICB_CODE, display_name, ods_code
-from metrics.sources.ods.layout import (
+from practices.models import OrgKind, OrgStatus, Relation
+from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
+from practices.sources.ods.layout import (
     PCN_LIKE,
     Cells,
     Layout,
@@ -31,8 +33,6 @@ from metrics.sources.ods.layout import (
     headerless_rows,
     named_org,
 )
-from practices.models import OrgKind, OrgStatus, Relation
-from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
 
 EPCN = Layout(
     report="epcn",

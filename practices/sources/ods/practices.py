@@ -36,7 +36,9 @@ from imports.sources.readers import (
     display_name,
     ods_code,
 )
-from metrics.sources.ods.layout import (
+from practices.models import OrgKind, OrgStatus, Relation
+from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
+from practices.sources.ods.layout import (
     PRACTICE_LIKE,
     Cells,
     Layout,
@@ -45,8 +47,6 @@ from metrics.sources.ods.layout import (
     cell_period,
     headerless_rows,
 )
-from practices.models import OrgKind, OrgStatus, Relation
-from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
 
 EPRACCUR = Layout(
     report="epraccur",

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from arrs.models import RoleAlias
 from arrs.services.loads import (
     AllocationRecord,
     ClaimRecord,
@@ -20,6 +21,7 @@ from arrs.services.loads import (
     claims_write,
     in_post_counts_write,
 )
+from arrs.services.plans import role_lookup
 from arrs.years import parse_fy
 from core.access import ICB_OWNED
 from imports.sources.base import Parsed, ProblemLog, Progress, Source, WriteContext, Written
@@ -33,6 +35,7 @@ from imports.sources.readers import (
 )
 from imports.sources.tables import table_rows
 from practices.models import Organisation, OrgKind
+from practices.selectors import descendant_ids
 
 PCN_ALIASES = ("PCN code", "PCN", "PCN ODS code")
 ROLE_ALIASES = ("Role", "ARRS role", "Staff role")
@@ -43,8 +46,6 @@ class Lookups:
     every ICB shares, and for a row's PCN the aliases its ICB keeps."""
 
     def __init__(self) -> None:
-        from arrs.services.plans import role_lookup
-
         self.pcns = dict(Organisation.objects.filter(kind=OrgKind.PCN).values_list("code", "pk"))
         self.roles = role_lookup()
         self.icb_roles = _icb_aliases_by_pcn()
@@ -77,9 +78,6 @@ class Lookups:
 def _icb_aliases_by_pcn() -> dict[int, dict[str, int]]:
     """PCN id -> the role aliases its ICB keeps (label key -> role id), for the ICBs that
     keep any."""
-    from arrs.models import RoleAlias
-    from practices.selectors import descendant_ids
-
     by_icb: dict[int, dict[str, int]] = {}
     for icb_id, key, role_id in RoleAlias.objects.values_list("icb_id", "alias_key", "role_id"):
         by_icb.setdefault(icb_id, {})[key] = role_id
