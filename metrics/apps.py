@@ -53,8 +53,3 @@ def _imports_changed_at():
 
     finished = ImportBatch.objects.aggregate(at=Max("finished_at"))["at"]
     return latest([finished, measures_recomputed_at()])
-        from metrics.sources import gpad, gpad_coverage, gpad_mapping
-
-        register_source(gpad.GpadSource)
-        register_source(gpad_coverage.GpadCoverageSource)
-        register_source(gpad_mapping.GpadMappingSource)
