@@ -7,11 +7,13 @@ changed, so a re-run of the same file reports "nothing changed".
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from core.bulk import rows_insert
 from imports.sources.base import WriteContext, Written
@@ -195,6 +197,48 @@ def _end_before(link: Membership, day: dt.date) -> None:
         return
     link.end_date = day - dt.timedelta(days=1)
     link.save(update_fields=["end_date"])
+
+
+# A reported link: (child id, parent id, start date, end date or None).
+ReportedLink = tuple[int, int, dt.date | None, dt.date | None]
+UPDATE_CHUNK = 2000
+
+
+def reported_memberships_sync(
+    *, relation: str, children: Q, links: Sequence[ReportedLink], context: WriteContext
+) -> None:
+    """Make the reported links of one relation, for the children ``children`` selects (a
+    condition on ``child_id``), exactly ``links``, touching only what differs: a link still
+    wanted keeps its row, and only a changed end date is written (with this batch, in one
+    UPDATE per end date); links no longer wanted are deleted; new ones are created in bulk.
+    A routine month changes almost nothing here: deleting and recreating every link cost
+    some 12,000 statements for a national month, and rewriting the unchanged ones half a
+    second."""
+    existing = Membership.objects.filter(
+        children, relation=relation, basis=MembershipBasis.REPORTED
+    ).values_list("pk", "child_id", "parent_id", "start_date", "end_date")
+    current = {(child, parent, start): (pk, end) for pk, child, parent, start, end in existing}
+    moved: dict[dt.date | None, list[int]] = defaultdict(list)
+    new = []
+    for child, parent, start, end in links:
+        pk, stored_end = current.pop((child, parent, start), (None, None))
+        if pk is None:
+            new.append((relation, child, parent, start, end, MembershipBasis.REPORTED.value,
+                        context.batch_id, None))  # fmt: skip
+        elif stored_end != end:
+            moved[end].append(pk)
+    if current:
+        Membership.objects.filter(pk__in=[pk for pk, _ in current.values()]).delete()
+    _end_dates_move(moved, context)
+    rows_insert(Membership, NEW_LINK_COLUMNS, new)
+
+
+def _end_dates_move(moved: dict[dt.date | None, list[int]], context: WriteContext) -> None:
+    for end_date, pks in moved.items():
+        for first in range(0, len(pks), UPDATE_CHUNK):
+            Membership.objects.filter(pk__in=pks[first : first + UPDATE_CHUNK]).update(
+                end_date=end_date, source_batch_id=context.batch_id
+            )
 
 
 @dataclass(frozen=True)

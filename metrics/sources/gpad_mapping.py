@@ -31,7 +31,7 @@ from imports.sources.readers import (
     is_sentinel,
     ods_code,
 )
-from practices.models import OrgKind, Relation
+from practices.models import Membership, Organisation, OrgKind, Relation
 from practices.services import ObservedLink, OrgRecord, memberships_observe, organisations_upsert
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -182,8 +182,6 @@ def mapping_fill_gaps(
 
 
 def _unlinked(links: list[ObservedLink], relation: str, child_kind: str) -> list[ObservedLink]:
-    from practices.models import Membership, Organisation
-
     linked = set(
         Organisation.objects.filter(
             kind=child_kind,

@@ -4,18 +4,16 @@ dated memberships (one per run of consecutive months with the same code)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
 
-from core.bulk import rows_insert
 from imports.sources.base import WriteContext
 from metrics.models import GpadPracticeMonth
 from metrics.models.gpad import NO_PCN
 from practices.models import Membership, MembershipBasis, Organisation, OrgKind, Relation
-from practices.services import NEW_LINK_COLUMNS, OrgRecord, organisations_upsert
+from practices.services import OrgRecord, organisations_upsert, reported_memberships_sync
 
 # A reported link: (practice id, parent id, start date, end date or None).
 Link = tuple[int, int, dt.date, dt.date | None]
@@ -66,7 +64,9 @@ def reported_memberships_rebuild(
         runs = _runs(practices, field)
         parents = _parent_ids(kind, {code for _, code, _, _ in runs}, context)
         wanted = [_reported_link(run, parents, latest) for run in runs]
-        _reported_links_sync(relation, practices, wanted, context)
+        reported_memberships_sync(
+            relation=relation, children=practices.q("child_id"), links=wanted, context=context
+        )
 
 
 def _uncovered(batch_id: int, relation: str, field: str) -> frozenset[int] | None:
@@ -108,38 +108,6 @@ def _left_open(practices: LoadPractices, latest: dt.date | None) -> set[int]:
     ).exclude(practices.q("child_id"))
     stale = open_links.exclude(child__gpad_months__month=latest)
     return set(stale.values_list("child_id", flat=True))
-
-
-def _reported_links_sync(
-    relation: str, practices: LoadPractices, wanted: list[Link], context: WriteContext
-) -> None:
-    """Make the practices' reported links of one relation exactly ``wanted``, touching only
-    what differs: a link still wanted keeps its row, and only a changed end date is written
-    (with this batch, in one UPDATE per end date); links no longer wanted are deleted; new
-    ones are created in bulk. A routine month changes almost nothing here: deleting and
-    recreating every link cost some 12,000 statements for a national month, and rewriting
-    the unchanged ones half a second."""
-    existing = Membership.objects.filter(
-        practices.q("child_id"), relation=relation, basis=MembershipBasis.REPORTED
-    ).values_list("pk", "child_id", "parent_id", "start_date", "end_date")
-    current = {(child, parent, start): (pk, end) for pk, child, parent, start, end in existing}
-    moved: dict[dt.date | None, list[int]] = defaultdict(list)
-    new = []
-    basis = MembershipBasis.REPORTED.value
-    for child, parent, start, end in wanted:
-        pk, stored_end = current.pop((child, parent, start), (None, None))
-        if pk is None:
-            new.append((relation, child, parent, start, end, basis, context.batch_id, None))
-        elif stored_end != end:
-            moved[end].append(pk)
-    if current:
-        Membership.objects.filter(pk__in=[pk for pk, _ in current.values()]).delete()
-    for end_date, pks in moved.items():
-        for first in range(0, len(pks), 2000):
-            Membership.objects.filter(pk__in=pks[first : first + 2000]).update(
-                end_date=end_date, source_batch_id=context.batch_id
-            )
-    rows_insert(Membership, NEW_LINK_COLUMNS, new)
 
 
 def _runs(practices: LoadPractices, field: str) -> list[tuple[int, str, dt.date, dt.date]]:
