@@ -61,8 +61,6 @@ NOT_YET_GONE: set[str] = {
     "core/access.py -> practices.selectors",
     "core/audit/receivers.py -> metrics.models",
     "core/audit/services.py -> practices.selectors",
-    "core/services.py -> arrs.services",
-    "core/services.py -> practices.selectors",
     "metrics/tasks.py -> core.page_cache",
     "practices/services.py -> metrics.tasks",
 }

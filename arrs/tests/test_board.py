@@ -150,8 +150,8 @@ def test_wte_and_money_are_printed_as_the_workforce_page_prints_them():
 def measured(arrs_data):
     """Two more months of U00001's own counts, and the ARRS measures worked out."""
     from arrs.models import ArrsRole, InPostCount
+    from imports.sources.base import Recompute
     from metrics.measures.compute import measures_recompute
-    from metrics.sources.base import Recompute
 
     pharmacist = ArrsRole.objects.get(code="clinical_pharmacist")
     for day, fte in ((dt.date(2026, 7, 31), "2.8"), (dt.date(2026, 8, 31), "3.1")):

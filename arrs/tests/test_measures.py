@@ -14,10 +14,10 @@ import pytest
 
 from arrs.models import Allocation, ArrsRole, InPostCount, NwrsStaffCount, ReimbursementRate
 from core import registry
+from imports.sources.base import Recompute
 from metrics.measures.compute import measures_recompute
 from metrics.measures.rollups import england
 from metrics.models import MeasureDefinition, MeasureValue
-from metrics.sources.base import Recompute
 from practices.models import ListSize
 
 pytestmark = pytest.mark.django_db
