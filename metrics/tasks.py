@@ -36,3 +36,20 @@ def measures_recompute_from_task(month: str) -> list[str]:
     cache.set(MEASURES_RECOMPUTED_AT, timezone.now(), timeout=None)
     data_changed()
     return notes
+
+
+@shared_task(name="metrics.measures_recompute_of")
+def measures_recompute_of_task(sources: list[str]) -> list[str]:
+    """Recompute every month of these sources' measures after an edit in the portal (an
+    ARRS allocation, say); safe to run twice."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from core.page_cache import data_changed
+    from metrics.measures.compute import measures_recompute
+    from metrics.selectors import MEASURES_RECOMPUTED_AT
+
+    notes = measures_recompute(recompute=Recompute(everything=True, sources=frozenset(sources)))
+    cache.set(MEASURES_RECOMPUTED_AT, timezone.now(), timeout=None)
+    data_changed()
+    return notes

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from arrs.measures.provider import ArrsProvider
 from arrs.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -26,6 +27,7 @@ from arrs.models import (
 from arrs.years import fy_label
 from core.page_cache import data_changed
 from imports.sources.readers import clean_text, label_key
+from metrics.tasks import measures_recompute_of_task
 from practices.models import Organisation, OrgKind
 
 
@@ -72,6 +74,7 @@ def reimbursement_amounts_add(
     ]
     ReimbursementRate.objects.bulk_create(rates)
     transaction.on_commit(data_changed)  # a bulk insert saves no record to signal it
+    _arrs_measures_recompute_later()
     return len(rates)
 
 
@@ -94,7 +97,14 @@ def allocation_set(
     allocation.amount, allocation.rate_area, allocation.updated_by = amount, rate_area, user
     allocation.source_batch, allocation.source_row = None, None
     allocation.save()
+    _arrs_measures_recompute_later()
     return allocation
+
+
+def _arrs_measures_recompute_later() -> None:
+    """The ARRS measures read allocations and amounts: work them out again once this
+    change is committed (queued, so the page answers at once)."""
+    transaction.on_commit(lambda: measures_recompute_of_task.delay([ArrsProvider.source]))
 
 
 def plan_round_create(

@@ -153,6 +153,8 @@ ALLOCATION_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 class ArrsAllocationsSource(PcnTableSource):
+    recomputes = "everything"  # its ARRS measures, every month they have
+    recomputes_measures_of = frozenset({"arrs"})
     code = "arrs-allocations"
     title = "ARRS allocations by PCN"
     publisher = "The ICB (from NHS England's PCN allocations)"
@@ -210,6 +212,8 @@ IN_POST_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 class ArrsInPostSource(PcnTableSource):
+    recomputes = "everything"  # its ARRS measures, every month they have
+    recomputes_measures_of = frozenset({"arrs"})
     code = "arrs-in-post"
     title = "ARRS staff in post (WTE by PCN and role)"
     publisher = "The ICB (its own count of PCN staff)"

@@ -98,6 +98,8 @@ class _Tally:
 
 
 class NwrsPcnSource(Source):
+    recomputes = "everything"  # its ARRS measures, every month they have
+    recomputes_measures_of = frozenset({"arrs"})
     code = "nwrs-pcn"
     title = "NWRS PCN workforce, individual level"
     publisher = "NHS England, General Practice Workforce (National Workforce Reporting Service)"

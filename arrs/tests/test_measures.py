@@ -145,3 +145,29 @@ def test_recomputing_arrs_leaves_other_sources_values_alone(in_post):
     assert notes == ["ARRS workforce measures recomputed for 2 months, Apr 2025 to May 2025."]
     assert MeasureValue.objects.filter(pk=other.pk).exists()
     assert value(WTE, tree.icb, APRIL).numerator == 160
+
+
+def test_an_arrs_load_recomputes_the_arrs_measures_only(in_post):
+    from arrs.sources.arrs_tables import ArrsAllocationsSource, ArrsClaimsSource, ArrsInPostSource
+    from arrs.sources.nwrs_pcn import NwrsPcnSource
+    from imports.sources.base import Parsed
+
+    for source in (ArrsAllocationsSource, ArrsInPostSource, NwrsPcnSource):
+        recompute = source().months_to_recompute(Parsed())
+        assert recompute.everything and recompute.sources == frozenset({"arrs"})
+    assert not ArrsClaimsSource().months_to_recompute(Parsed())  # claims are in no measure
+    notes = measures_recompute(recompute=ArrsInPostSource().months_to_recompute(Parsed()))
+    assert notes == ["ARRS workforce measures recomputed for 2 months, Apr 2025 to May 2025."]
+
+
+def test_an_allocation_typed_in_recomputes_the_spend_measure(
+    in_post, icb_manager, celery_eager, django_capture_on_commit_callbacks
+):
+    from arrs.services.records import allocation_set
+
+    tree = in_post
+    with django_capture_on_commit_callbacks(execute=True):
+        allocation_set(pcn=tree.pcn_b, year=2025, amount=Decimal("100000"), user=icb_manager)
+    cost = full_year_cost({"clinical_pharmacist": "1.6"}, 2025)
+    assert value(SPEND, tree.pcn_b, APRIL).numerator == cost
+    assert value(SPEND, tree.icb, APRIL).denominator == 250000 + 100000

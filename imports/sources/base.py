@@ -195,13 +195,16 @@ class Source:
     # file's months onwards, as list sizes are used until the next one); "everything"
     # (the register: memberships decide every roll-up).
     recomputes: ClassVar[str] = "none"
+    # Whose measures: the codes of the measure providers it changes (empty: every one).
+    recomputes_measures_of: ClassVar[frozenset[str]] = frozenset()
 
     def months_to_recompute(self, parsed: Parsed) -> Recompute:
         """Which months' measures this load changes."""
+        only = self.recomputes_measures_of
         if self.recomputes == "everything":
-            return Recompute(everything=True)
+            return Recompute(everything=True, sources=only)
         if self.recomputes == "from_period" and parsed.period_start:
-            return Recompute(from_month=parsed.period_start)
+            return Recompute(from_month=parsed.period_start, sources=only)
         return Recompute()
 
 
@@ -212,6 +215,7 @@ class Recompute:
     months: frozenset[dt.date] = frozenset()
     from_month: dt.date | None = None
     everything: bool = False
+    sources: frozenset[str] = frozenset()  # the measure providers to recompute; empty: all
 
     def __bool__(self) -> bool:
         return bool(self.months or self.from_month or self.everything)

@@ -45,9 +45,11 @@ def months_for(recompute: Recompute, loaded: list[dt.date]) -> list[dt.date]:
 
 @transaction.atomic
 def measures_recompute(*, recompute: Recompute, sources: Iterable[str] | None = None) -> list[str]:
-    """Recompute the measures of every registered source (or of ``sources``) for the months
-    the recompute covers that the source has figures for."""
+    """Recompute the measures of every registered source (or of ``sources``, or of the
+    recompute's own) for the months the recompute covers that the source has figures for."""
     notes: list[str] = []
+    if sources is None and recompute.sources:
+        sources = recompute.sources
     for provider in providers(sources):
         notes.extend(_provider_recompute(provider, recompute))
     return notes
