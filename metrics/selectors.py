@@ -1,17 +1,22 @@
-"""Reads of import batches for the imports pages."""
+"""Reads of import batches for the imports pages, of the API's lists of measures, and of each
+ICB's key measures."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from core.access import NATIONAL, Scope
 from imports.registry import all_sources
-from metrics.models import ImportBatch, MeasureDefinition, MeasureValue
+from metrics.measures.key_measures import KeyMeasureItem, KeyMeasures, default_key_measures
+from metrics.models import ImportBatch, KeyMeasure, MeasureDefinition, MeasureValue
+from practices.models import Organisation, OrgKind
+from practices.selectors import parent_as_at
 
 
 def import_batches(scope: Scope) -> QuerySet[ImportBatch]:
@@ -98,3 +103,84 @@ def measure_values_listed(org_ids: Iterable[int]) -> QuerySet[MeasureValue]:
         .order_by("measure_id", "org__kind", "org__code", "period")
         .values(*MEASURE_VALUE_FIELDS, **MEASURE_VALUE_COLUMNS)
     )
+
+
+# --- Key measures ------------------------------------------------------------------------
+
+
+def key_measures(icb: Organisation | None) -> KeyMeasures:
+    """The ICB's key measures, in order, with their definitions and targets: the list its
+    managers set, else the default (also for a reader with no ICB: England, a region).
+    Measures whose definition is gone are left out. Two queries (one with no ICB)."""
+    default = default_key_measures()
+    rows = KeyMeasure.objects.filter(icb=icb).order_by("position") if icb else []
+    saved = [KeyMeasureItem(r.measure_id, r.target, r.target_basis) for r in rows]
+    items = saved or list(default.key)
+    codes = {*(item.code for item in items), *default.lowest_access, default.data_quality}
+    definitions = MeasureDefinition.objects.in_bulk(sorted(codes))
+    return replace(
+        default,
+        key=tuple(
+            replace(item, definition=definitions[item.code])
+            for item in items
+            if item.code in definitions
+        ),
+        saved=bool(saved),
+        definitions=definitions,
+    )
+
+
+def key_measures_of(org: Organisation) -> KeyMeasures:
+    """The key measures of the ICB ``org`` is in today (its own, for an ICB)."""
+    return key_measures(_icb_today(org))
+
+
+def _icb_today(org: Organisation) -> Organisation | None:
+    if org.kind == OrgKind.ICB:
+        return org
+    if org.kind in (OrgKind.ENGLAND, OrgKind.REGION):
+        return None
+    return parent_as_at(org, OrgKind.ICB, timezone.localdate())
+
+
+@dataclass(frozen=True)
+class KeyMeasureChange:
+    at: dt.datetime
+    who: str
+    what: str
+
+
+def key_measure_history(icb: Organisation, limit: int = 100) -> list[KeyMeasureChange]:
+    """Changes to the ICB's key measures, newest first: each measure added, moved, given a
+    target or removed, with who and when."""
+    titles = dict(MeasureDefinition.objects.values_list("code", "title"))
+    rows = KeyMeasure.history.filter(icb_id=icb.pk).select_related("history_user")
+    before: dict[str, object] = {}
+    changes = []
+    for row in rows.order_by("history_date", "history_id"):
+        title = titles.get(row.measure_id, row.measure_id)
+        what = _key_change(row, before.get(row.measure_id), title)
+        before[row.measure_id] = None if row.history_type == "-" else row
+        user = row.history_user
+        changes.append(
+            KeyMeasureChange(row.history_date, user.get_username() if user else "", what)
+        )
+    return changes[::-1][:limit]
+
+
+def _key_change(row, was, title: str) -> str:
+    if row.history_type == "-":
+        return f"Removed {title}"
+    target = _target_text(row.target, row.target_basis)
+    if was is None or row.history_type == "+":
+        return f"Added {title} at position {row.position}, {target}"
+    moved = [f"moved from {was.position} to {row.position}"] if was.position != row.position else []
+    if (was.target, was.target_basis) != (row.target, row.target_basis):
+        moved.append(target)
+    return f"{title}: " + ("; ".join(moved) or "saved unchanged")
+
+
+def _target_text(target: float | None, basis: str) -> str:
+    if target is None:
+        return "no target"
+    return f"target {target:g} ({basis})" if basis else f"target {target:g}"

@@ -29,12 +29,12 @@ from metrics.presenters import (
     latest_figures,
     trend_view,
 )
-from metrics.selectors import BatchState, import_batches, source_titles
+from metrics.selectors import BatchState, import_batches, key_measures, source_titles
 from metrics.selectors_access import (
     APPOINTMENTS,
     CHART_CSV_FIELDS,
     CSV_FIELDS,
-    KEY_MEASURES,
+    GPAD,
     NAME,
     PATIENTS,
     PER_WORKING_DAY,
@@ -204,6 +204,7 @@ class AccessQuery:
     icb: Organisation
     months: list[dt.date]
     month: dt.date
+    table_codes: tuple[str, ...]  # the measure columns: appointments, then the key measures
     place: Organisation | None = None
     pcn: Organisation | None = None
     extra: MeasureDefinition | None = None
@@ -251,19 +252,23 @@ def _access_query(
     months = loaded_months()
     if icb is None or not months:
         return None
+    table_codes = table_measures(icb)
     return AccessQuery(
         icb=icb,
         months=months,
         month=_month_asked(request.GET.get("month"), months),
+        table_codes=table_codes,
         place=_within(scope, OrgKind.SUB_ICB, request.GET.get("place"), icb),
         pcn=_within(scope, OrgKind.PCN, request.GET.get("pcn"), icb),
-        extra=_extra_measure(request.GET.get("measure"), measures or []),
+        extra=_extra_measure(request.GET.get("measure"), measures or [], table_codes),
     )
 
 
-def _extra_measure(code: str | None, measures: list[MeasureDefinition]) -> MeasureDefinition | None:
+def _extra_measure(
+    code: str | None, measures: list[MeasureDefinition], shown: tuple[str, ...]
+) -> MeasureDefinition | None:
     """``?measure=``: one more measure to show as a column (404 if there is no such measure)."""
-    if not code or code in TABLE_MEASURES:
+    if not code or code in shown:
         return None
     found = next((d for d in measures if d.code == code), None)
     if found is None:
@@ -271,8 +276,10 @@ def _extra_measure(code: str | None, measures: list[MeasureDefinition]) -> Measu
     return found
 
 
-# The access table's measure columns, after appointments and patients.
-TABLE_MEASURES = (APPOINTMENTS, *KEY_MEASURES)
+def table_measures(icb: Organisation | None) -> tuple[str, ...]:
+    """The access table's measure columns, after patients: appointments, then the ICB's key
+    measures of GP appointments (the default list with no ICB)."""
+    return (APPOINTMENTS, *key_measures(icb).codes_from(GPAD))
 
 
 def _sorting(request: HttpRequest, columns: list[str]) -> tuple[str, bool]:
@@ -288,7 +295,7 @@ def _access_table(
     request: HttpRequest, query: AccessQuery, measures: list[MeasureDefinition]
 ) -> AccessPage:
     definitions = {d.code: d for d in measures}
-    codes = [*TABLE_MEASURES, *([query.extra.code] if query.extra else [])]
+    codes = [*query.table_codes, *([query.extra.code] if query.extra else [])]
     table = icb_access_table(query.icb, query.month, codes, place=query.place, pcn=query.pcn)
     sort, descending = _sorting(request, codes)
     sort_links = SortLinks(query.params(), sort, descending)
@@ -326,9 +333,10 @@ def access(request: HttpRequest) -> HttpResponse:
     ICB's figures, places or PCNs are refused (403)."""
     measures = access_definitions()
     query = _access_query(request, measures)
+    shown = query.table_codes if query else table_measures(None)
     context = {
         "page": _access_table(request, query, measures) if query else None,
-        "measures": [d for d in measures if d.code not in TABLE_MEASURES],
+        "measures": [d for d in measures if d.code not in shown],
         "gpad_source": caption_for("gpad"),
     }
     return render_page(request, "metrics/access.jinja", context)

@@ -1,10 +1,10 @@
 """Key measures: new special cause, and SPC icons that changed.
 
-Each key measure of the dashboard (board/dashboard/key_measures.json) is read for the watched
-organisation as the dashboard reads it (``measure_trend``: its XmR chart, no re-baseline),
-once up to the latest month with a figure and once up to the month before. What the card
-says now is compared with what it said a month ago, so special cause that was already there
-last month is not news.
+Each key measure of the watched organisation's ICB (metrics.selectors.key_measures) is read
+for the organisation as the dashboard reads it (``measure_trend``: its XmR chart, no
+re-baseline), once up to the latest month with a figure and once up to the month before.
+What the card says now is compared with what it said a month ago, so special cause that was
+already there last month is not news.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from alerts.detectors import Found, Watch
 from alerts.models import AlertKind
-from board.dashboard.measures import KeyMeasure, dashboard_measures
 from board.dashboard.presenters import assurance_icon, measure_value, rules_text, variation_icon
 from board.dashboard.tables import dashboard_url
 from board.dashboard.trends import MonthValue, measure_trend
 from core.presenters import month
 from metrics.models import MeasureDefinition, MeasureValue
+from metrics.selectors import KeyMeasureItem, key_measures_of
 from metrics.spc import Assurance, Rule, Variation
 from practices.models import Organisation
 
@@ -60,7 +60,7 @@ class MeasureChange:
 
 
 def measure_change(
-    org: Organisation, definition: MeasureDefinition, key: KeyMeasure, rows: list[MonthValue]
+    org: Organisation, definition: MeasureDefinition, key: KeyMeasureItem, rows: list[MonthValue]
 ) -> MeasureChange | None:
     """None until the measure has figures for two months."""
     months = sorted(row.month for row in rows if row.value is not None)
@@ -93,13 +93,10 @@ def _values(org: Organisation, codes: list[str]) -> dict[str, list[MonthValue]]:
 
 def measure_changes(org: Organisation) -> list[MeasureChange]:
     """Every key measure of ``org`` with two months of figures, in the dashboard's order."""
-    measures = dashboard_measures()
-    definitions = MeasureDefinition.objects.in_bulk(measures.key_codes)
+    measures = key_measures_of(org)
     values = _values(org, measures.key_codes)
     changes = (
-        measure_change(org, definitions[key.code], key, values.get(key.code, []))
-        for key in measures.key
-        if key.code in definitions
+        measure_change(org, key.definition, key, values.get(key.code, [])) for key in measures.key
     )
     return [change for change in changes if change is not None]
 

@@ -1,7 +1,8 @@
 """Reads for the dashboard and the board pack: one organisation in one month, in a fixed
 number of queries whatever the size of the ICB or of the national tables.
 
-1. the key measure definitions;  2. the organisation's own values, every month;
+1. the ICB's key measures and their definitions (two, and the walk up to the ICB for
+anything below one);  2. the organisation's own values, every month;
 3. who counted towards it that month (``RollupMember``), with each member's PCN and place;
 4. those organisations;  5. their values that month;  6. England's values that month;
 7. each practice's recording that month;  8. the import the figures came from;
@@ -124,8 +125,8 @@ class Members:
 def dashboard_read(
     org: Organisation, *, month: dt.date | None = None, rebase: dt.date | None = None
 ) -> Dashboard:
-    measures = dashboard_measures()
-    definitions = MeasureDefinition.objects.in_bulk(measures.all_codes)
+    measures = dashboard_measures(org)
+    definitions = measures.definitions
     own = _own_values(org, measures.key_codes)
     months = sorted({row.month for rows in own.values() for row, _ in rows})
     shown = _month_shown(months, month)
@@ -445,6 +446,6 @@ def _best_first(rows: list[Ranked], definition: MeasureDefinition) -> list[Ranke
 
 def months_with_figures(org: Organisation) -> list[dt.date]:
     """The months the organisation has key-measure figures for, oldest first."""
-    codes = dashboard_measures().key_codes
+    codes = dashboard_measures(org).key_codes
     rows = MeasureValue.objects.filter(org=org, measure_id__in=codes).order_by("period")
     return list(rows.values_list("period", flat=True).distinct())

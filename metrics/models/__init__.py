@@ -8,6 +8,7 @@ from metrics.models.gpad import (
     Dimension,
     GpadPracticeMonth,
 )
+from metrics.models.key_measures import KeyMeasure
 from metrics.models.measures import (
     BaselineSetting,
     MeasureDecile,
@@ -27,6 +28,7 @@ __all__ = [
     "GpadPracticeMonth",
     "ImportBatch",
     "ImportFile",
+    "KeyMeasure",
     "MeasureDecile",
     "MeasureDefinition",
     "MeasureValue",

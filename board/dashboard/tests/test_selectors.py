@@ -162,7 +162,7 @@ def test_the_databases_segment_summaries_judge_every_latest_month_as_the_whole_c
     from metrics.models import MeasureValue
     from metrics.spc import xmr_latest
 
-    codes = dashboard_measures().key_codes
+    codes = dashboard_measures(loaded.icb).key_codes
     ids = {o.pk for o in loaded.practices.values()} | {loaded.pcn_a.pk, loaded.pcn_b.pk}
     summaries = _latest_segments(ids, codes, LAST, rebase)
     for (org_id, code), summary in summaries.items():
