@@ -134,6 +134,9 @@ POLICY: dict[str, Rule] = {
     ),
     "metrics:baseline": Rule(ICB_READERS, ICB_MANAGERS, "The ICB's baseline month."),
     "metrics:org_access_csv": Rule(IN_ICB, about="A practice's access figures as CSV."),
+    "metrics:key_measures": Rule(
+        ICB_READERS, ICB_MANAGERS, "The ICB's key measures and targets, with their history."
+    ),
     # --- The REST API (a token acts with its user's roles; lists hold what the role reads) ---
     "api:schema": Rule(ANYONE, about="The OpenAPI schema (no data)."),
     "api:docs": Rule(ANYONE, about="The API's documentation (no data)."),
@@ -154,6 +157,7 @@ POLICY: dict[str, Rule] = {
     "api:measuredefinition-list": Rule(API_READERS, about="Measure definitions."),
     "api:measuredefinition-detail": Rule(API_READERS, about="A measure definition."),
     "api:measurevalue-list": Rule(API_READERS, about="Measure values the role reads."),
+    "api:keymeasure-list": Rule(API_READERS, about="Key measures and targets of the ICBs read."),
     "api:source-list": Rule(API_READERS, about="Data sources."),
     "api:source-detail": Rule(API_READERS, about="A data source."),
     "api:importbatch-list": Rule(LOADERS, LOADERS, "Import log; upload a file."),

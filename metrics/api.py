@@ -425,7 +425,10 @@ class ImportBatchViewSet(RetrieveMixin, PortalViewSet):
 
 def routes(router) -> None:
     """Measures, sources and imports under /api/v1/ (core.registry.api_routes)."""
+    from metrics.api_key_measures import KeyMeasureViewSet  # it reads this module's bases
+
     router.register("measure-definitions", MeasureDefinitionViewSet, basename="measuredefinition")
     router.register("measure-values", MeasureValueViewSet, basename="measurevalue")
     router.register("sources", SourceViewSet, basename="source")
+    router.register("key-measures", KeyMeasureViewSet, basename="keymeasure")
     router.register("import-batches", ImportBatchViewSet, basename="importbatch")

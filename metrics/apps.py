@@ -23,6 +23,7 @@ class MetricsConfig(AppConfig):
             registry.NavItem("imports", "Imports", "metrics:imports", 60, visible=_sees_imports)
         )
         registry.data_versions.register(registry.DataVersion("imports", _imports_changed_at))
+        registry.data_versions.register(registry.DataVersion("key-measures", _keys_changed_at))
         for source in (
             gpad.GpadSource,
             gpad_coverage.GpadCoverageSource,
@@ -41,6 +42,14 @@ def _routes(router) -> None:
     from metrics import api
 
     api.routes(router)
+
+
+def _keys_changed_at():
+    """The latest change an ICB made to its key measures and their targets."""
+    from core.api.conditional import history_changed_at
+    from metrics.models import KeyMeasure
+
+    return history_changed_at(KeyMeasure)
 
 
 def _imports_changed_at():

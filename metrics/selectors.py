@@ -184,3 +184,22 @@ def _target_text(target: float | None, basis: str) -> str:
     if target is None:
         return "no target"
     return f"target {target:g} ({basis})" if basis else f"target {target:g}"
+
+
+def key_measures_listed(icbs: Iterable[Organisation]) -> list[dict[str, object]]:
+    """The key measures of each ICB, as the API lists them: by ICB, then in order."""
+    return [
+        {
+            "icb_code": icb.code,
+            "position": position,
+            "code": item.code,
+            "title": item.definition.title,
+            "unit": item.definition.unit,
+            "target": item.target,
+            "target_basis": item.target_basis,
+            "default_list": not measures.saved,
+        }
+        for icb in icbs
+        for measures in [key_measures(icb)]
+        for position, item in enumerate(measures.key, start=1)
+    ]

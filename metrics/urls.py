@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metrics import views
+from metrics import views, views_key_measures
 
 app_name = "metrics"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("access/access.csv", views.access_csv, name="access_csv"),
     path("access/data-quality/", views.data_quality_page, name="data_quality"),
     path("access/baseline/", views.baseline, name="baseline"),
+    path("measures/key/", views_key_measures.key_measures_page, name="key_measures"),
     path("access/<str:kind>/<str:code>.csv", views.org_access_csv, name="org_access_csv"),
 ]
