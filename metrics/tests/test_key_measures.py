@@ -8,10 +8,10 @@ import io
 import json
 
 import pytest
-from core.dashboard.selectors import dashboard_read
-from core.dashboard.tests.data import measure_months_load
 from django.db import IntegrityError
 
+from board.dashboard.selectors import dashboard_read
+from board.dashboard.tests.data import measure_months_load
 from metrics.measures.key_measures import DEFAULT
 from metrics.models import KeyMeasure
 from metrics.selectors import key_measures
