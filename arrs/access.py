@@ -16,14 +16,13 @@ import datetime as dt
 
 from core.access import Scope
 from practices.models import Organisation, OrgKind
+from practices.selectors import descendant_ids
 
 
 def icb_pcn_ids(scope: Scope) -> frozenset[int]:
     """PCNs in the ICBs this user manages."""
     if not scope.managed_icb_ids:
         return frozenset()
-    from practices.selectors import descendant_ids
-
     return descendant_ids(scope.managed_icb_ids, kind=OrgKind.PCN)
 
 
@@ -55,8 +54,6 @@ def can_set_allocation_for(scope: Scope, pcn: Organisation, today: dt.date) -> b
     """ICB managers, for the PCNs in their ICBs today (those their allocations page lists)."""
     if pcn.kind != OrgKind.PCN or not can_keep_workforce_records(scope):
         return False
-    from practices.selectors import descendant_ids
-
     return pcn.pk in descendant_ids(scope.managed_icb_ids, today, OrgKind.PCN)
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from core.page_cache import data_changed
 from imports.sources.base import Recompute
 from metrics.services import import_batch_run, import_batches_recover
 
@@ -28,7 +29,6 @@ def measures_recompute_from_task(month: str) -> list[str]:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from core.page_cache import data_changed
     from metrics.measures.compute import measures_recompute
     from metrics.selectors import MEASURES_RECOMPUTED_AT
 
@@ -45,7 +45,6 @@ def measures_recompute_of_task(sources: list[str]) -> list[str]:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from core.page_cache import data_changed
     from metrics.measures.compute import measures_recompute
     from metrics.selectors import MEASURES_RECOMPUTED_AT
 

@@ -16,7 +16,8 @@ from arrs.access import can_read_plans_of, plan_pcn_ids
 from arrs.models import CURRENT_STATUSES, PlanLine, PlanRound, PlanStatus, WorkforcePlan
 from arrs.money import Figure, value_on
 from core.access import Scope
-from practices.models import Organisation
+from practices.models import Organisation, OrgKind
+from practices.selectors import ancestor_ids
 
 
 def _plans() -> QuerySet[WorkforcePlan]:
@@ -67,9 +68,6 @@ def round_to_publish(rounds: list[PlanRound], wanted: int | None) -> PlanRound |
 
 def open_rounds_for(pcn: Organisation) -> QuerySet[PlanRound]:
     """The rounds of the PCN's ICB that take plans now, newest first."""
-    from practices.models import OrgKind
-    from practices.selectors import ancestor_ids
-
     return rounds_of(ancestor_ids([pcn.pk], OrgKind.ICB)).filter(is_open=True)
 
 

@@ -22,6 +22,7 @@ from arrs.selectors.plans import (
 from arrs.selectors.staffing import claimed_by_pcn
 from arrs.years import months_of
 from practices.models import Organisation, OrgKind
+from practices.selectors import members_as_at
 
 
 def rate_book() -> RateBook:
@@ -97,8 +98,6 @@ def published_spend(
     *, icb: Organisation, year: int, round_id: int | None, today: dt.date
 ) -> IcbSpend:
     """The ICB's money with every PCN in it today: what the spend API gives."""
-    from practices.selectors import members_as_at
-
     plan_round = round_to_publish(list(rounds_of([icb.pk], year)), round_id)
     pcns = list(members_as_at(icb, today, OrgKind.PCN).order_by("name"))
     figures = published_figures([p.pk for p in pcns], plan_round)

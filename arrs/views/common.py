@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.access import Scope
 from core.pages import icb_asked
 from practices.models import Organisation, OrgKind
+from practices.selectors import ancestor_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,8 +28,6 @@ def icb_or_404(scope: Scope, code: str | None) -> Organisation:
 
 
 def icb_of(pcn: Organisation) -> Organisation | None:
-    from practices.selectors import ancestor_ids
-
     ids = ancestor_ids([pcn.pk], OrgKind.ICB)
     return Organisation.objects.filter(pk__in=ids).order_by("code").first()
 
