@@ -28,8 +28,11 @@ def _roles_changed_at():
     return history_changed_at(RoleAssignment)
 
 
-def _reference_data_sync(sender, apps, **kwargs) -> None:
-    """After every migrate (core's signal: sent once per migrate, after all apps)."""
+def _reference_data_sync(sender, apps=None, **kwargs) -> None:
+    """After every migrate (core's signal: sent once per migrate, after all apps), and after
+    a flush empties the tables (which sends the signal without the migrated models)."""
+    from django.apps import apps as installed
+
     from core.registry import reference_data_sync
 
-    reference_data_sync(apps)
+    reference_data_sync(apps or installed)
