@@ -207,3 +207,18 @@ def test_the_dashboard_pdf_slides_and_workbook_show_the_arrs_measures(
     rows = [row for row in sheet.iter_rows(min_row=2) if row[0].value.startswith("ARRS staff")]
     assert [row[2].value for row in rows][-1] == pytest.approx(latest.value)
     assert rows[-1][2].data_type == "n"
+
+
+def test_the_pcn_and_icb_pages_carry_the_arrs_panel_from_the_same_read(
+    client, arrs_data, board_member, expected
+):
+    pcn_text = visible_text(page_as(client, board_member, f"/pcns/{arrs_data.pcn_a.code}/"))
+    assert "ARRS workforce, 2026/27" in pcn_text
+    assert "In post, 30 Jun 2026 2.50 WTE" in pcn_text
+    icb_text = visible_text(page_as(client, board_member, "/organisations/icb/QSL/"))
+    assert f"Projected spend against allocation {money(expected.projected)} of" in icb_text
+
+
+def test_a_pcn_with_no_arrs_records_has_no_panel(client, tree, board_member):
+    text = visible_text(page_as(client, board_member, f"/pcns/{tree.pcn_c.code}/"))
+    assert "ARRS workforce" not in text
