@@ -27,23 +27,12 @@ class MeasureProvider:
     source: str = ""
     title: str = ""
     level: str = OrgKind.PRACTICE
-    # What a page or pack says under a chart of these measures: who publishes the figures,
-    # and how often they come.
+    # What a page or pack says under a chart of these measures: who publishes the figures.
     caption: str = ""
-    cadence: str = "monthly"
 
     def months(self) -> list[dt.date]:
         """Every month the source has figures for, oldest first."""
         raise NotImplementedError
-
-    def as_at(self) -> dt.date | None:
-        """The latest month with figures (what "as at" means for this source)."""
-        months = self.months()
-        return months[-1] if months else None
-
-    def source_note(self) -> str:
-        """ "Source: <caption>, <cadence>." as every chart and table of these measures says."""
-        return f"Source: {self.caption}, {self.cadence}."
 
     def figures(self, *, month: dt.date) -> Iterable[OrgFigures]:
         """Each organisation's figures for the month (a source that gives rows)."""
